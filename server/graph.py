@@ -1,0 +1,107 @@
+"""Where the project's RDF lives on disk, and loading it into rdflib graphs with readable errors."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from rdflib.exceptions import ParserError
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = ROOT / "ontology"
+DATA_DIR = ROOT / "data"
+SHAPES_DIR = ROOT / "shapes"
+QUERIES_DIR = ROOT / "queries"
+
+FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".jsonld": "json-ld", ".nq": "nquads", ".rdf": "xml"}
+
+
+class LoadError(Exception):
+    """A file could not be read as RDF; carries the file, line and column when the parser gives them."""
+
+    def __init__(self, path, message, line=None, column=None):
+        self.path, self.message, self.line, self.column = str(path), message, line, column
+        where = self.path + (f":{line}" if line else "") + (f":{column}" if column else "")
+        super().__init__(f"{where}: {message}")
+
+
+def ontology_files() -> list[Path]:
+    return sorted(ONTOLOGY_DIR.glob("*.ttl"))
+
+
+def data_files() -> list[Path]:
+    return sorted(DATA_DIR.rglob("*.ttl"))
+
+
+def shapes_files() -> list[Path]:
+    return sorted(SHAPES_DIR.glob("*.ttl"))
+
+
+def _format_for(path: Path) -> str:
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise LoadError(path, f"unsupported file type {path.suffix!r}; use one of {', '.join(FORMATS)}") from None
+
+
+def parse_into(graph: Graph, path: Path) -> Graph:
+    """Parse one file into graph, turning parser exceptions into a LoadError with line and column."""
+    path = Path(path)
+    try:
+        data = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise LoadError(path, "no such file") from None
+    except UnicodeDecodeError as err:
+        raise LoadError(path, f"not UTF-8 (byte {err.start})") from None
+    try:
+        graph.parse(data=data, format=_format_for(path), publicID=path.resolve().as_uri())
+    except BadSyntax as err:
+        column = err.i - err.argstr.rfind("\n", 0, err.i)
+        raise LoadError(path, f"bad syntax: {err.message}", err.lines + 1, column) from None
+    except (ParserError, SyntaxError, ValueError) as err:
+        raise LoadError(path, f"could not parse: {err}") from None
+    return graph
+
+
+def load(paths) -> Graph:
+    """Merge the given files into one graph."""
+    graph = Graph()
+    for path in paths:
+        parse_into(graph, path)
+    return graph
+
+
+def curated_graph(include_ontology: bool = True) -> Graph:
+    """The ontology, vocabularies and all data: what the endpoint serves."""
+    return load((ontology_files() if include_ontology else []) + data_files())
+
+
+def shapes_graph() -> Graph:
+    return load(shapes_files())
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file of the curated graph and the named graph it is served in."""
+
+    path: Path
+    graph_iri: str
+
+
+def sources() -> list[Source]:
+    """Every file of ontology/ and data/ with a named-graph IRI derived from its path."""
+    from .identifiers import BASE
+
+    result = []
+    for path in ontology_files() + data_files():
+        rel = path.relative_to(ROOT).with_suffix("").as_posix()
+        result.append(Source(path, f"{BASE}graph/{rel}"))
+    return result
+
+
+def curated_dataset() -> Dataset:
+    """The curated files, each in its own named graph."""
+    dataset = Dataset()
+    for source in sources():
+        parse_into(dataset.graph(source.graph_iri), source.path)
+    return dataset
