@@ -69,3 +69,13 @@ def test_no_dangling_links_inside_our_namespace(curated):
           FILTER NOT EXISTS { ?o a ?type }
         } ORDER BY ?o""")
     assert dangling == []
+
+
+def test_curated_data_conforms_to_the_shapes():
+    from hrckg.validation import validate
+    from hrckg import graph as files
+
+    report = validate(files.load(files.data_files()))
+    violations = [(str(r.focus_node), str(r.path), r.message_en) for r in report.results if r.severity == "Violation"]
+    assert violations == []
+    assert report.conforms
