@@ -47,6 +47,7 @@ def _format_for(path: Path) -> str:
 def parse_into(graph: Graph, path: Path) -> Graph:
     """Parse one file into graph, turning parser exceptions into a LoadError with line and column."""
     path = Path(path)
+    rdf_format = _format_for(path)
     try:
         data = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
@@ -54,13 +55,19 @@ def parse_into(graph: Graph, path: Path) -> Graph:
     except UnicodeDecodeError as err:
         raise LoadError(path, f"not UTF-8 (byte {err.start})") from None
     try:
-        graph.parse(data=data, format=_format_for(path), publicID=path.resolve().as_uri())
+        graph.parse(data=data, format=rdf_format, publicID=path.resolve().as_uri())
     except BadSyntax as err:
-        column = err.i - err.argstr.rfind("\n", 0, err.i)
-        raise LoadError(path, f"bad syntax: {err.message}", err.lines + 1, column) from None
+        line, column, why = _syntax_position(err)
+        raise LoadError(path, f"bad syntax: {why}", line, column) from None
     except (ParserError, SyntaxError, ValueError) as err:
         raise LoadError(path, f"could not parse: {err}") from None
     return graph
+
+
+def _syntax_position(err: BadSyntax) -> tuple[int, int, str]:
+    """Line, column and reason of a Turtle syntax error (rdflib keeps them in private attributes)."""
+    text = err._str.decode("utf-8", "replace") if isinstance(err._str, bytes) else err._str
+    return err.lines + 1, err._i - text.rfind("\n", 0, err._i), err._why
 
 
 def load(paths) -> Graph:

@@ -18,7 +18,6 @@ from pathlib import Path
 import pyshacl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
-from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from . import graph as files
@@ -97,15 +96,6 @@ def _parse(graph: Graph, path: Path) -> None:
         files.parse_into(graph, path)
     except OSError as err:  # unreadable: permission denied, a directory...
         raise LoadError(path, err.strerror or str(err)) from None
-    except AttributeError as err:
-        # graph.parse_into reads BadSyntax.i and .argstr, which rdflib 7 stores as _i and _str
-        # (bytes): recover line and column here so a syntax error never becomes a stack trace.
-        bad = err.__context__
-        if not isinstance(bad, BadSyntax):
-            raise
-        text = bad._str.decode("utf-8", "replace")
-        column = bad._i - text.rfind("\n", 0, bad._i)
-        raise LoadError(path, f"bad syntax: {bad._why}", bad.lines + 1, column) from None
 
 
 # ---------------------------------------------------------------------------------------------
