@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -105,10 +105,3 @@ def sources() -> list[Source]:
         result.append(Source(path, f"{BASE}graph/{rel}"))
     return result
 
-
-def curated_dataset() -> Dataset:
-    """The curated files, each in its own named graph."""
-    dataset = Dataset()
-    for source in sources():
-        parse_into(dataset.graph(source.graph_iri), source.path)
-    return dataset
