@@ -52,6 +52,8 @@ def parse_into(graph: Graph, path: Path) -> Graph:
         data = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise LoadError(path, "no such file") from None
+    except OSError as err:  # permission denied, a directory...
+        raise LoadError(path, err.strerror or str(err)) from None
     except UnicodeDecodeError as err:
         raise LoadError(path, f"not UTF-8 (byte {err.start})") from None
     try:
@@ -71,10 +73,12 @@ def _syntax_position(err: BadSyntax) -> tuple[int, int, str]:
 
 
 def load(paths) -> Graph:
-    """Merge the given files into one graph."""
+    """Merge the given files into one graph; a directory stands for every RDF file inside it."""
     graph = Graph()
-    for path in paths:
-        parse_into(graph, path)
+    for path in map(Path, paths):
+        members = sorted(p for p in path.rglob("*") if p.suffix.lower() in FORMATS) if path.is_dir() else [path]
+        for member in members:
+            parse_into(graph, member)
     return graph
 
 

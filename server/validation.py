@@ -63,39 +63,22 @@ class Report:
 
 @lru_cache(maxsize=1)
 def _shapes() -> Graph:
-    return load_files(files.shapes_files())
+    return files.load(files.shapes_files())
 
 
 @lru_cache(maxsize=1)
 def _ontology() -> Graph:
-    return load_files(files.ontology_files())
+    return files.load(files.ontology_files())
 
 
 @lru_cache(maxsize=2)
 def _curated_data(stamp) -> Graph:
-    return load_files(path for path, _ in stamp)
+    return files.load(path for path, _ in stamp)
 
 
 def curated_data() -> Graph:
     """data/ as one graph (without the ontology, which validation mixes in itself)."""
     return _curated_data(tuple((path, path.stat().st_mtime_ns) for path in files.data_files()))
-
-
-def load_files(paths) -> Graph:
-    """Parse files (directories: every RDF file inside) into one graph; unreadable -> LoadError."""
-    graph = Graph()
-    for path in map(Path, paths):
-        members = sorted(p for p in path.rglob("*") if p.suffix.lower() in files.FORMATS) if path.is_dir() else [path]
-        for member in members:
-            _parse(graph, member)
-    return graph
-
-
-def _parse(graph: Graph, path: Path) -> None:
-    try:
-        files.parse_into(graph, path)
-    except OSError as err:  # unreadable: permission denied, a directory...
-        raise LoadError(path, err.strerror or str(err)) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,7 +260,7 @@ def run(args) -> int:
     """Exit status: 0 conforms, 1 does not conform, 2 could not validate (message on stderr)."""
     try:
         if args.files:
-            report = validate(load_files(args.files), with_graph=args.with_graph)
+            report = validate(files.load(args.files), with_graph=args.with_graph)
         else:
             report = validate(Graph(), with_graph=True)
     except (LoadError, ValidationError) as err:

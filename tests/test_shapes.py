@@ -141,7 +141,7 @@ def test_every_invalid_file_has_an_expectation():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_invalid_file_fails_on_its_named_shape(name):
-    report = validation.validate(validation.load_files([INVALID / name]))
+    report = validation.validate(graph.load([INVALID / name]))
     violations = {(r.source_shape.removeprefix(HRCSH), r.path, r.focus_node)
                   for r in report.results if r.severity == "Violation"}
     assert not report.conforms
@@ -151,14 +151,14 @@ def test_invalid_file_fails_on_its_named_shape(name):
 
 
 def test_missing_label_message_names_the_language():
-    report = validation.validate(validation.load_files([INVALID / "missing-chinese-label.ttl"]))
+    report = validation.validate(graph.load([INVALID / "missing-chinese-label.ttl"]))
     [result] = report.results
     assert "Chinese" in result.message_en and "中文" in result.message_zh
     assert result.shape == HRCSH.CuratedResourceShape
 
 
 def test_warnings_are_reported_but_do_not_fail():
-    data = validation.load_files([INVALID / "bad-symbol.ttl"])
+    data = graph.load([INVALID / "bad-symbol.ttl"])
     data.remove((ID["doc/HRC-RES-99-1"], None, None))  # keep the valid context: report and paragraph
     data.remove((ID["doc/A-HRC-99-1"], HRC.date, None))
     report = validation.validate(data)
