@@ -27,14 +27,39 @@ def _validate(args) -> int:
 
 
 def _serve(args) -> int:
-    """Until the endpoint lands, show what would be served: statistics and the validation result."""
-    from .stats import print_stats
-    from .validation import run
+    from .app import create_app
+    from .serve import run
 
-    status = print_stats(None)
-    print()
-    status |= run(argparse.Namespace(files=[], with_graph=True, format="text"))
-    return status
+    config = {"QUERY_PROCESSES": args.threads, "STORE_PATH": args.store}
+    for key, value in (("QUERY_TIMEOUT", args.timeout), ("MAX_ROWS", args.max_rows),
+                       ("SERVICE_ALLOWLIST", tuple(args.allow_service) or None)):
+        if value is not None:
+            config[key] = value
+    app = create_app(config)
+    from .description import current_statistics
+
+    with app.app_context():
+        stats = current_statistics()
+    where = args.store or "memory"
+    print(f"hrckg: {stats['triples']:,} triples in {len(stats['graphs'])} named graphs ({where}); "
+          f"SPARQL endpoint at http://{args.host}:{args.port}/sparql "
+          f"({args.workers} workers x {args.threads} threads; Ctrl-C stops)", flush=True)
+    run(app, args.host, args.port, args.workers, args.threads, access_log=args.access_log)
+    return 0
+
+
+def _add_serve_arguments(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default: %(default)s)")
+    serve.add_argument("--workers", type=int, default=2, help="worker processes (default: %(default)s)")
+    serve.add_argument("--threads", type=int, default=4,
+                       help="concurrent requests per worker, each with its own query process (default: %(default)s)")
+    serve.add_argument("--store", metavar="PATH", help="keep the store on disk at PATH (default: in memory)")
+    serve.add_argument("--timeout", type=float, help="seconds before a query is stopped (default: 30)")
+    serve.add_argument("--max-rows", type=int, help="rows or triples per answer (default: 10000)")
+    serve.add_argument("--allow-service", action="append", default=[], metavar="PREFIX",
+                       help="let SERVICE call endpoints whose IRI starts with PREFIX (repeatable; default: none)")
+    serve.add_argument("--access-log", action="store_true", help="log every request to standard output")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -54,7 +79,9 @@ def parser() -> argparse.ArgumentParser:
     add_arguments(validate)
     validate.set_defaults(func=_validate)
 
-    commands.add_parser("serve", help="load the curated graph and report on it").set_defaults(func=_serve)
+    serve = commands.add_parser("serve", help="serve the graph: SPARQL endpoint and descriptions over HTTP")
+    _add_serve_arguments(serve)
+    serve.set_defaults(func=_serve)
     return top
 
 

@@ -100,11 +100,11 @@ class Source:
 
 
 def sources() -> list[Source]:
-    """Every file of ontology/ and data/ with a named-graph IRI derived from its path."""
+    """Every file of ontology/, data/ and shapes/ with a named-graph IRI derived from its path."""
     from .identifiers import BASE
 
     result = []
-    for path in ontology_files() + data_files():
+    for path in ontology_files() + data_files() + shapes_files():
         rel = path.relative_to(ROOT).with_suffix("").as_posix()
         result.append(Source(path, f"{BASE}graph/{rel}"))
     return result

@@ -112,6 +112,11 @@ class HRC(DefinedNamespace):
     isoAlpha2: URIRef
     isoAlpha3: URIRef
     isoNumeric: URIRef
+    queryTimeout: URIRef
+    resultRowLimit: URIRef
+    responseByteLimit: URIRef
+    requestByteLimit: URIRef
+    federatedEndpointPrefix: URIRef
     issuedBy: URIRef
     localIdentifier: URIRef
     locatedIn: URIRef

@@ -1,0 +1,120 @@
+"""The few things that can go wrong for a client, each with one HTTP status and a stable code.
+
+Every error response says what was wrong (and where, for a malformed query) in the format the
+client prefers: JSON, HTML or plain text. Internal exception text and stack traces never reach
+the client; unexpected exceptions are logged and answered with a generic 500."""
+
+import re
+
+from flask import Flask, current_app, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from . import conneg
+
+PLAIN = conneg.Format("text", "text/plain", "txt")
+JSON = conneg.Format("json", "application/json", "json")
+_ERROR_FORMATS = (PLAIN, JSON, conneg.HTML)
+_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+
+
+class ClientError(Exception):
+    """Base of the errors a client can cause or meet; subclasses fix the status and the code."""
+
+    status = 400
+    code = "bad_request"
+    title = "Bad request"
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+class BadRequest(ClientError):
+    """The request breaks the SPARQL 1.1 Protocol (missing or repeated query, wrong media type...)."""
+
+
+class QueryMalformed(ClientError):
+    """The query is not valid SPARQL 1.1; the parser's line and column are kept."""
+
+    code, title = "malformed_query", "Malformed query"
+
+    def __init__(self, message: str):
+        position = _POSITION.match(message)
+        if position:
+            line, column = int(position.group(1)), int(position.group(2))
+            super().__init__(f"syntax error at line {line}, column {column}: {message[position.end():]}", line, column)
+        else:
+            super().__init__(message)
+
+
+class QueryNotAcceptable(ClientError):
+    status, code, title = 406, "not_acceptable", "Not acceptable"
+
+    def __init__(self, kind: str):
+        offered = conneg.RESULT_FORMATS if kind == "results" else conneg.GRAPH_FORMATS
+        what = "SELECT and ASK results" if kind == "results" else "CONSTRUCT and DESCRIBE results"
+        super().__init__(f"none of the formats in your Accept header or format parameter can carry {what}; "
+                         f"this endpoint offers {', '.join(f.media_type for f in offered)}")
+
+
+class ReadOnly(ClientError):
+    status, code, title = 403, "read_only", "Read-only endpoint"
+
+
+class ServiceForbidden(ClientError):
+    status, code, title = 403, "service_forbidden", "Remote call refused"
+
+
+class PayloadTooLarge(ClientError):
+    status, code, title = 413, "too_large", "Request too large"
+
+
+class QueryTimeout(ClientError):
+    status, code, title = 503, "timeout", "Query timed out"
+
+
+class ServerBusy(ClientError):
+    status, code, title = 503, "busy", "Server busy"
+
+
+class QueryFailed(ClientError):
+    status, code, title = 500, "query_failed", "Query failed"
+
+
+def error_response(error: ClientError):
+    fmt = conneg.negotiate(request.headers.get("Accept"), None, _ERROR_FORMATS) or PLAIN
+    where = {key: value for key, value in (("line", error.line), ("column", error.column)) if value is not None}
+    if fmt is JSON:
+        body = {"error": {"status": error.status, "code": error.code, "message": error.message, **where}}
+        response = current_app.json.response(body)
+    elif fmt is conneg.HTML:
+        response = current_app.response_class(render_template("error.html", error=error), mimetype="text/html")
+    else:
+        response = current_app.response_class(f"{error.status} {error.title}: {error.message}\n", mimetype="text/plain")
+    response.status_code = error.status
+    if error.status == 503:
+        response.headers["Retry-After"] = "5"
+    return response
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(ClientError, error_response)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code == 413:
+            limit = app.config.get("MAX_CONTENT_LENGTH")
+            return error_response(PayloadTooLarge(f"the request body is larger than the limit of {limit} bytes"))
+        generic = ClientError(error.description or error.name)
+        generic.status, generic.code, generic.title = error.code or 500, error.name.lower().replace(" ", "_"), error.name
+        response = error_response(generic)
+        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("unexpected error on %s %s", request.method, request.path)
+        failure = ClientError("the server met an unexpected error; it has been logged")
+        failure.status, failure.code, failure.title = 500, "internal_error", "Internal error"
+        return error_response(failure)

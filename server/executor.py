@@ -1,0 +1,220 @@
+"""Run SPARQL queries in child processes so that a timeout really stops the work.
+
+pyoxigraph evaluates a query inside one native call that cannot be interrupted, so each query
+runs in a forked child process that holds the store (inherited from the web worker, or opened
+read-only from disk). The web worker waits for the answer with a deadline; on timeout it kills
+the child, which frees the CPU and memory at once, and forks a fresh one. A child also gets an
+address-space limit, so a query that would exhaust memory dies alone."""
+
+import os
+import resource
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Callable, Iterator
+
+import pyoxigraph as ox
+
+from . import conneg, results
+from .errors import QueryFailed, QueryMalformed, QueryNotAcceptable, QueryTimeout, ServerBusy
+
+CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a child needs to answer one query; picklable, so it crosses the pipe."""
+
+    query: str
+    formats: dict  # "results" / "graph" -> the negotiated format's name, or None if not acceptable
+    default_graphs: tuple[str, ...] | None = None  # the protocol's default-graph-uri, if given
+    named_graphs: tuple[str, ...] | None = None  # the protocol's named-graph-uri, if given
+    union_default_graph: bool = True
+    max_rows: int = 10_000
+    max_bytes: int = 64 << 20
+    limit_link: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The head of a child's answer: what was produced; the body follows as chunks."""
+
+    kind: str  # "results" or "graph"
+    format_name: str
+    rows: int
+    truncated_by: str | None
+
+
+def _dataset_options(job: Job) -> dict:
+    options = {}
+    if job.default_graphs is not None or job.named_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graphs or ()]
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs or ()]
+    elif job.union_default_graph:
+        options["use_default_graph_as_union"] = True
+    return options
+
+
+def evaluate(store, job: Job):
+    """Evaluate one job: ("ok", Answer, body chunks) or ("error", code, message)."""
+    try:
+        result = store.query(job.query, **_dataset_options(job))
+    except SyntaxError as err:
+        return "error", "malformed", str(err)
+    except Exception as err:  # noqa: BLE001 - the engine's message is the user's explanation
+        return "error", "failed", str(err)
+    kind = results.result_kind(result)
+    format_name = job.formats.get(kind)
+    if format_name is None:
+        return "error", "not_acceptable", kind
+    fmt = conneg.format_named(format_name, conneg.ALL_FORMATS)
+    try:
+        body = results.write(result, fmt, job.max_rows, job.max_bytes, job.limit_link)
+    except Exception as err:  # noqa: BLE001 - evaluation is lazy: errors surface while writing
+        return "error", "failed", str(err)
+    return "ok", Answer(kind, fmt.name, body.rows, body.truncated_by), body.chunks
+
+
+def _child_main(connection, open_store, memory_limit: int | None) -> None:
+    """Loop of a query process: receive a job, send its head and body chunks, until the pipe closes."""
+    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2, signal.SIGCHLD, signal.SIGWINCH):
+        signal.signal(number, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops its children
+    _die_with_parent()
+    if memory_limit:
+        with open("/proc/self/statm") as statm:
+            current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (current + memory_limit, resource.RLIM_INFINITY))
+    store = open_store()
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        status, head, body = evaluate(store, job)
+        try:
+            connection.send((status, head, body if status == "error" else None))
+            if status == "ok":
+                data = b"".join(body)
+                for start in range(0, len(data), CHUNK):
+                    connection.send_bytes(data[start:start + CHUNK])
+                connection.send_bytes(b"")
+        except (BrokenPipeError, OSError):
+            return
+
+
+def _die_with_parent() -> None:
+    """Exit as soon as the web worker that forked this process is gone, even in mid-query.
+
+    pyoxigraph releases the GIL while it evaluates, so this thread runs during a query."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+class _Child:
+    def __init__(self, open_store, memory_limit):
+        context = get_context("fork")
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(target=_child_main, args=(child_end, open_store, memory_limit), daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class QueryPool:
+    """At most `size` query processes per web worker, started when first needed."""
+
+    def __init__(self, open_store: Callable[[], object], size: int, memory_limit: int | None = None):
+        self._open_store, self._size, self._memory_limit = open_store, size, memory_limit
+        self._condition = threading.Condition()
+        self._idle: list[_Child] = []
+        self._started = 0
+        self._pid = os.getpid()
+
+    def _acquire(self, deadline: float) -> _Child:
+        with self._condition:
+            if self._pid != os.getpid():  # forked into a new web worker: the children are not ours
+                self._idle, self._started, self._pid = [], 0, os.getpid()
+            while not self._idle and self._started >= self._size:
+                if not self._condition.wait(max(0.0, deadline - time.monotonic())):
+                    raise ServerBusy("every query process is busy; try again shortly")
+            if self._idle:
+                return self._idle.pop()
+            self._started += 1
+        try:
+            return _Child(self._open_store, self._memory_limit)
+        except Exception:
+            self._discard(None)
+            raise
+
+    def _release(self, child: _Child) -> None:
+        with self._condition:
+            self._idle.append(child)
+            self._condition.notify()
+
+    def _discard(self, child: _Child | None) -> None:
+        if child is not None:
+            child.kill()
+        with self._condition:
+            self._started -= 1
+            self._condition.notify()
+
+    def run(self, job: Job, timeout: float) -> tuple[Answer, Iterator[bytes]]:
+        """Evaluate job within timeout seconds: the answer's head, then an iterator over its body.
+
+        Raises QueryTimeout (the child is killed), QueryMalformed, QueryNotAcceptable, QueryFailed."""
+        deadline = time.monotonic() + timeout
+        child = self._acquire(deadline)
+        try:
+            child.connection.send(job)
+            if not child.connection.poll(max(0.0, deadline - time.monotonic())):
+                self._discard(child)
+                raise QueryTimeout(f"the query ran for more than {timeout:g} s and was stopped")
+            status, head, message = child.connection.recv()
+        except (EOFError, OSError):
+            self._discard(child)
+            raise QueryFailed("the query process died (the query probably exhausted its memory limit)") from None
+        if status == "error":
+            self._release(child)
+            code = head
+            if code == "malformed":
+                raise QueryMalformed(message)
+            if code == "not_acceptable":
+                raise QueryNotAcceptable(message)
+            raise QueryFailed(message)
+        return head, self._body(child, deadline)
+
+    def _body(self, child: _Child, deadline: float) -> Iterator[bytes]:
+        finished = False
+        try:
+            while True:
+                if not child.connection.poll(max(1.0, deadline - time.monotonic())):
+                    return
+                chunk = child.connection.recv_bytes()
+                if not chunk:
+                    finished = True
+                    return
+                yield chunk
+        except (EOFError, OSError):
+            return
+        finally:
+            # A body left half-read (the client went away) leaves the pipe in an unknown state.
+            self._release(child) if finished else self._discard(child)
+
+    def close(self) -> None:
+        with self._condition:
+            idle, self._idle = self._idle, []
+        for child in idle:
+            child.kill()

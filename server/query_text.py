@@ -1,0 +1,71 @@
+"""Read a SPARQL query's text just far enough to enforce policy before the engine sees it.
+
+pyoxigraph exposes no parsed algebra, so the endpoint finds SERVICE calls and FROM clauses with a
+small lexer: it removes what can hide a keyword (comments, strings, IRIs) and looks at what is
+left. It errs on the side of refusing: a word SERVICE anywhere outside a string is treated as a
+SERVICE call, and a SERVICE whose target is not a plain IRI (a variable) is never allowed."""
+
+import re
+
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_TOKENS = re.compile(
+    r"(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
+    r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\")"
+    rf"|(?P<iri>{_IRI})"
+    r"|(?P<comment>#[^\n\r]*)",
+    re.DOTALL,
+)
+_KEYWORD = r"(?<![\w:?$\-.]){}(?![\w:\-])"
+_SERVICE = re.compile(_KEYWORD.format("SERVICE") + r"\s*(?:SILENT\s*)?(?P<target>[^\s{]*)", re.IGNORECASE)
+_FROM = re.compile(_KEYWORD.format("FROM"), re.IGNORECASE)
+_PREFIX_DECL = re.compile(_KEYWORD.format("PREFIX") + r"\s*([^\s:]*):\s*<(\d+)>", re.IGNORECASE)
+_PREFIXED_NAME = re.compile(r"([^\s:]*):(\S*)")
+
+
+def unescape_codepoints(query: str) -> str:
+    """Apply SPARQL's \\u and \\U escapes, which the grammar processes before anything else."""
+
+    def replace(match):
+        try:
+            return chr(int(match.group(1) or match.group(2), 16))
+        except (ValueError, OverflowError):
+            return match.group(0)
+
+    return _CODEPOINT_ESCAPE.sub(replace, query)
+
+
+def _skeleton(query: str) -> tuple[str, list[str]]:
+    """The query with strings and comments blanked and each IRI replaced by a numbered marker."""
+    iris: list[str] = []
+
+    def blank(match):
+        if match.lastgroup == "iri":
+            iris.append(match.group(0)[1:-1])
+            return f" <{len(iris) - 1}> "
+        return " "
+
+    return _TOKENS.sub(blank, unescape_codepoints(query)), iris
+
+
+def service_targets(query: str) -> list[str | None]:
+    """The endpoint of every SERVICE call in the query; None for a target that is not a plain IRI."""
+    skeleton, iris = _skeleton(query)
+    prefixes = {m.group(1): iris[int(m.group(2))] for m in _PREFIX_DECL.finditer(skeleton)}
+    targets: list[str | None] = []
+    for match in _SERVICE.finditer(skeleton):
+        target = match.group("target")
+        marker = re.fullmatch(r"<(\d+)>", target)
+        prefixed = _PREFIXED_NAME.fullmatch(target)
+        if marker:
+            targets.append(iris[int(marker.group(1))])
+        elif prefixed and prefixed.group(1) in prefixes:
+            targets.append(prefixes[prefixed.group(1)] + prefixed.group(2))
+        else:
+            targets.append(None)
+    return targets
+
+
+def has_from_clause(query: str) -> bool:
+    """Whether the query names its own dataset (FROM or FROM NAMED)."""
+    return bool(_FROM.search(_skeleton(query)[0]))

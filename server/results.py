@@ -1,0 +1,187 @@
+"""Write query results in the negotiated format, row by row, stopping at the row and byte caps.
+
+SELECT results are written here rather than by pyoxigraph's serializer so that the caps apply
+per row and a truncated answer is still a well-formed document. Graphs (CONSTRUCT, DESCRIBE) are
+capped here and written by pyoxigraph."""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from . import conneg
+from .namespaces import PREFIXES
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_RDF_FORMATS = {
+    conneg.TURTLE: ox.RdfFormat.TURTLE,
+    conneg.NTRIPLES: ox.RdfFormat.N_TRIPLES,
+    conneg.RDFXML: ox.RdfFormat.RDF_XML,
+    conneg.JSONLD: ox.RdfFormat.JSON_LD,
+}
+
+
+@dataclass
+class Body:
+    """A serialized answer: its chunks, how many rows it holds, and which cap cut it short, if any."""
+
+    chunks: list[bytes] = field(default_factory=list)
+    rows: int = 0
+    truncated_by: str | None = None  # "rows" or "bytes"
+
+    @property
+    def size(self) -> int:
+        return sum(map(len, self.chunks))
+
+
+# --- one term in each results format ---------------------------------------------------------
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                            "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
+    value = {"type": "literal", "value": term.value}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        value["datatype"] = term.datatype.value
+    return value
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):
+        parts = (("subject", term.subject), ("predicate", term.predicate), ("object", term.object))
+        return "<triple>" + "".join(f"<{n}>{_xml_term(t)}</{n}>" for n, t in parts) + "</triple>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _csv_term(term) -> str:
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
+
+
+def _tsv_term(term) -> str:
+    # N-Triples syntax as the TSV format asks; a tab inside a literal must be escaped too.
+    return str(term).replace("\t", "\\t")
+
+
+def _csv_line(values) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(values)
+    return out.getvalue()
+
+
+# --- whole documents -----------------------------------------------------------------------------
+
+def _select_parts(fmt, variables, limit_link):
+    """Header, row writer, separator and footer of a SELECT document in fmt."""
+    names = [v.value for v in variables]
+    if fmt == conneg.JSON:
+        head = {"vars": names, **({"link": [limit_link]} if limit_link else {})}
+        header = '{"head":' + json.dumps(head, ensure_ascii=False) + ',"results":{"bindings":[\n'
+
+        def row(solution):
+            return json.dumps({n: _json_term(solution[n]) for n in names if solution[n] is not None}, ensure_ascii=False)
+
+        return header, row, ",\n", "\n]}}\n"
+    if fmt == conneg.XML:
+        link = f"<link href={quoteattr(limit_link)}/>" if limit_link else ""
+        header = ('<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>'
+                  + "".join(f"<variable name={quoteattr(n)}/>" for n in names) + link + "</head>\n<results>\n")
+
+        def row(solution):
+            bindings = "".join(f"<binding name={quoteattr(n)}>{_xml_term(solution[n])}</binding>"
+                               for n in names if solution[n] is not None)
+            return f"<result>{bindings}</result>\n"
+
+        return header, row, "", "</results>\n</sparql>\n"
+    if fmt == conneg.CSV:
+        return _csv_line(names), lambda s: _csv_line([_csv_term(s[n]) if s[n] is not None else "" for n in names]), "", ""
+    if fmt == conneg.TSV:
+        header = "\t".join("?" + n for n in names) + "\n"
+        return header, lambda s: "\t".join(_tsv_term(s[n]) if s[n] is not None else "" for n in names) + "\n", "", ""
+    raise ValueError(f"{fmt.name} is not a results format")
+
+
+def write_select(solutions, fmt, max_rows: int, max_bytes: int, limit_link: str | None = None) -> Body:
+    """Serialize solutions up to max_rows rows and about max_bytes bytes, whichever comes first."""
+    rows: list[bytes] = []
+    size, truncated_by = 0, None
+    _, row, separator, _ = _select_parts(fmt, solutions.variables, None)
+    for solution in solutions:
+        if len(rows) == max_rows:
+            truncated_by = "rows"
+            break
+        encoded = ((separator if rows else "") + row(solution)).encode("utf-8")
+        if size + len(encoded) > max_bytes:
+            truncated_by = "bytes"
+            break
+        rows.append(encoded)
+        size += len(encoded)
+    header, _, _, footer = _select_parts(fmt, solutions.variables, limit_link if truncated_by else None)
+    return Body([header.encode("utf-8"), *rows, footer.encode("utf-8")], len(rows), truncated_by)
+
+
+def write_boolean(value: bool, fmt) -> Body:
+    if fmt == conneg.JSON:
+        text = json.dumps({"head": {}, "boolean": value}) + "\n"
+    elif fmt == conneg.XML:
+        text = ('<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+                f"<head/>\n<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n")
+    elif fmt in (conneg.CSV, conneg.TSV):
+        # The CSV/TSV results specification has no boolean form; this is what Jena and Virtuoso send.
+        text = ("_askResult\r\n" if fmt == conneg.CSV else "?_askResult\n") + ("true" if value else "false") + "\n"
+    else:
+        raise ValueError(f"{fmt.name} is not a results format")
+    return Body([text.encode("utf-8")], 1)
+
+
+def write_graph(triples, fmt, max_rows: int, max_bytes: int) -> Body:
+    """Serialize at most max_rows triples whose N-Triples form stays within max_bytes."""
+    kept, size, truncated_by = [], 0, None
+    for triple in triples:
+        if len(kept) == max_rows:
+            truncated_by = "rows"
+            break
+        size += len(str(triple)) + 3
+        if size > max_bytes:
+            truncated_by = "bytes"
+            break
+        kept.append(triple)
+    options = {"prefixes": PREFIXES} if fmt in (conneg.TURTLE, conneg.RDFXML) else {}
+    data = ox.serialize(kept, format=_RDF_FORMATS[fmt], **options)
+    return Body([data], len(kept), truncated_by)
+
+
+def write(result, fmt, max_rows: int, max_bytes: int, limit_link: str | None = None) -> Body:
+    """Serialize any query result: a boolean (ASK), solutions (SELECT) or triples (CONSTRUCT, DESCRIBE)."""
+    if isinstance(result, ox.QueryBoolean):
+        return write_boolean(bool(result), fmt)
+    if isinstance(result, ox.QuerySolutions):
+        return write_select(result, fmt, max_rows, max_bytes, limit_link)
+    return write_graph(result, fmt, max_rows, max_bytes)
+
+
+def result_kind(result) -> str:
+    """"results" for SELECT and ASK answers, "graph" for CONSTRUCT and DESCRIBE."""
+    return "graph" if isinstance(result, ox.QueryTriples) else "results"
