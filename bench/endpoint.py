@@ -1,0 +1,315 @@
+"""Benchmark our SPARQL endpoint (`hrckg serve`) against `oxigraph serve` on the same data and queries.
+
+Run by hand, not part of the test suite:
+
+    /tmp/cvenv/bin/python bench/endpoint.py [--duration 10] [--warmup 2] [--json results.json]
+
+Both servers are started here on free loopback ports, checked to give the same number of result
+rows for every query of the mix, then measured one after the other at each concurrency level with
+the same keep-alive HTTP client (one client process per concurrent client). See bench/README.md."""
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+ACCEPT = "application/sparql-results+json"
+TARGET_LATENCY, TARGET_THROUGHPUT = 1.5, 0.6  # ours/oxigraph: median latency at most, rps at least
+
+PREFIXES = """PREFIX hrc: <https://w3id.org/hrckg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+"""
+
+QUERIES = {
+    "point lookup": """SELECT ?p ?o WHERE { <https://w3id.org/hrckg/id/country/KHM> ?p ?o }""",
+    "draft sponsors": """SELECT ?position ?state ?iso3 ?label ?labelZh ?councilMember WHERE {
+  <https://w3id.org/hrckg/id/doc/HRC-51-draft-technical-cooperation> hrc:sponsorship ?sponsorship .
+  ?sponsorship hrc:sponsor ?state ; hrc:position ?position ; hrc:councilMember ?councilMember .
+  ?state hrc:isoAlpha3 ?iso3 ; rdfs:label ?label , ?labelZh .
+  FILTER (lang(?label) = "en") FILTER (lang(?labelZh) = "zh")
+} ORDER BY ?position""",
+    "mentions per State": """SELECT ?state ?label (COUNT(DISTINCT ?part) AS ?parts) WHERE {
+  ?part hrc:mentions ?state .
+  ?state a hrc:State ; rdfs:label ?label .
+  FILTER (lang(?label) = "en")
+} GROUP BY ?state ?label ORDER BY DESC(?parts) ?label""",
+    "citation 2-hop": """SELECT ?source ?citingPart ?cited ?symbol ?title WHERE {
+  ?source hrc:hasPart ?citingPart .
+  ?citingPart hrc:citation ?citation .
+  ?citation hrc:citedDocument ?cited .
+  OPTIONAL { ?cited hrc:symbol ?symbol }
+  OPTIONAL { ?cited dcterms:title ?title }
+} ORDER BY ?source ?citingPart ?cited ?title""",
+    "label search": """SELECT ?resource ?property ?name WHERE {
+  VALUES ?property { rdfs:label skos:prefLabel }
+  ?resource ?property ?name .
+  FILTER (CONTAINS(LCASE(STR(?name)), "fund"))
+} ORDER BY ?resource ?property ?name""",
+}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def query_path(base: str, query: str) -> str:
+    """The request target of a GET for query on the endpoint at path base."""
+    return base + "?" + urllib.parse.urlencode({"query": PREFIXES + query})
+
+
+def get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
+    """One GET on a fresh connection: (status, body); status 0 if the connection failed."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Accept": ACCEPT})
+        response = conn.getresponse()
+        return response.status, response.read()
+    except OSError:
+        return 0, b""
+    finally:
+        conn.close()
+
+
+def start(command: list[str], log: Path) -> subprocess.Popen:
+    """Start a server in its own process group (so Ctrl-C reaches only us; stop() ends it)."""
+    return subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_ready(name: str, process: subprocess.Popen, port: int, base: str, log: Path, ready_s: float = 120) -> None:
+    """Wait until ASK {} answers 200 on the server; abort if it exits or takes too long."""
+    deadline = time.monotonic() + ready_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{name} exited with code {process.returncode}; see {log}")
+        if get(port, base + "?query=ASK%7B%7D", timeout=2)[0] == 200:
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"{name} did not answer ASK {{}} within {ready_s:g} s; see {log}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started by start() and every process of its group."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def dump_curated(path: Path) -> None:
+    """Write our curated store (every named graph) to path as N-Quads."""
+    import pyoxigraph
+    from hrckg.store import curated_store
+
+    curated_store().dump(str(path), format=pyoxigraph.RdfFormat.N_QUADS)
+
+
+def load_peer(dump: Path, location: Path | None, port: int) -> None:
+    """Give oxigraph the dump: `oxigraph load` into location (before serving), or, for an
+    in-memory peer (location None, already serving on port), POST it to /store."""
+    if location is not None:
+        subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(dump)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request("POST", "/store", body=dump.read_bytes(), headers={"Content-Type": "application/n-quads"})
+    response = conn.getresponse()
+    if response.status not in (200, 201, 204):
+        raise SystemExit(f"oxigraph refused the dump: HTTP {response.status} {response.read()[:300]!r}")
+    conn.close()
+
+
+def row_count(port: int, base: str, query: str) -> int:
+    """The number of solutions the server gives for query (aborts on an HTTP error)."""
+    status, body = get(port, query_path(base, query))
+    if status != 200:
+        raise SystemExit(f"port {port}: HTTP {status} for query:\n{query}\n{body[:500]!r}")
+    return len(json.loads(body)["results"]["bindings"])
+
+
+def client(args: tuple) -> list[tuple[int, float, int]]:
+    """One client process: keep-alive GETs cycling through the mix from `first`; warm up until
+    measure_at, then record (query index, latency s, status) of every request that starts before end_at."""
+    port, paths, first, measure_at, end_at = args
+    conn, records, i = None, [], first
+    while True:
+        now = time.monotonic()
+        if now >= end_at:
+            break
+        if conn is None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        index = i % len(paths)
+        i += 1
+        try:
+            conn.request("GET", paths[index], headers={"Accept": ACCEPT})
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+            if response.will_close:
+                conn.close()
+                conn = None
+        except (OSError, http.client.HTTPException):
+            status = 0
+            conn.close()
+            conn = None
+        if now >= measure_at:
+            records.append((index, time.monotonic() - now, status))
+    if conn is not None:
+        conn.close()
+    return records
+
+
+def measure(port: int, base: str, concurrency: int, warmup: float, duration: float) -> list:
+    """Run `concurrency` client processes against one server; all their records."""
+    paths = [query_path(base, query) for query in QUERIES.values()]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(concurrency) as pool:
+        measure_at = time.monotonic() + 0.5 + warmup  # 0.5 s for the pool's processes to start
+        jobs = [(port, paths, n, measure_at, measure_at + duration) for n in range(concurrency)]
+        return [record for records in pool.map(client, jobs) for record in records]
+
+
+def summarize(records: list, duration: float) -> dict:
+    """Per query and overall: requests, errors, median and p95 latency (ms) of successes, rps."""
+    summary = {}
+    for index, name in [(None, "overall")] + list(enumerate(QUERIES)):
+        mine = [r for r in records if index is None or r[0] == index]
+        ok = sorted(r[1] * 1000 for r in mine if r[2] == 200)
+        summary[name] = {
+            "requests": len(mine),
+            "errors": len(mine) - len(ok),
+            "median_ms": statistics.median(ok) if ok else None,
+            "p95_ms": ok[min(len(ok) - 1, int(0.95 * len(ok)))] if ok else None,
+            "rps": len(ok) / duration,
+        }
+    return summary
+
+
+def ratio(a, b):
+    """a / b, or None when either is missing or b is 0."""
+    return a / b if a is not None and b else None
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    import pyoxigraph
+
+    with open("/proc/meminfo") as meminfo:
+        mem_kb = int(meminfo.readline().split()[1])
+    version = subprocess.run([str(BIN / "oxigraph"), "--version"], capture_output=True, text=True).stdout.strip()
+    return {"cpus": os.cpu_count(), "memory_gib": round(mem_kb / 2**20, 1), "platform": platform.platform(),
+            "machine": platform.machine(), "python": platform.python_version(),
+            "pyoxigraph": pyoxigraph.__version__, "oxigraph_cli": version}
+
+
+def report(results: dict, info: dict, args) -> str:
+    """The results as a markdown table, with the ratios next to their targets."""
+    lines = [f"Machine: {info['cpus']} CPUs, {info['memory_gib']} GiB, {info['platform']}, "
+             f"Python {info['python']}, pyoxigraph {info['pyoxigraph']}, {info['oxigraph_cli']}",
+             f"Ours: hrckg serve --workers {args.workers} --threads {args.threads} (store in memory); peer: "
+             f"oxigraph serve --union-default-graph (store {'in memory' if args.peer_memory else 'on disk'}); {args.duration:g} s measured after {args.warmup:g} s warm-up per run.", "",
+             "| clients | query | ours median ms | ours p95 ms | ours rps | ours err | oxigraph median ms "
+             "| oxigraph p95 ms | oxigraph rps | oxigraph err | latency ratio (target <= "
+             f"{TARGET_LATENCY}x) | throughput ratio (target >= {TARGET_THROUGHPUT}x) |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    fmt = lambda value: "-" if value is None else f"{value:.2f}"  # noqa: E731
+    for concurrency, by_server in results.items():
+        for name in by_server["ours"]:
+            o, x = by_server["ours"][name], by_server["oxigraph"][name]
+            lat, thr = ratio(o["median_ms"], x["median_ms"]), ratio(o["rps"], x["rps"])
+            lat_s = "-" if lat is None else f"{lat:.2f}x {'ok' if lat <= TARGET_LATENCY else 'MISS'}"
+            thr_s = "-" if thr is None else f"{thr:.2f}x {'ok' if thr >= TARGET_THROUGHPUT else 'MISS'}"
+            label = f"**{name}**" if name == "overall" else name
+            lines.append(f"| {concurrency} | {label} | {fmt(o['median_ms'])} | {fmt(o['p95_ms'])} | {o['rps']:.1f} "
+                         f"| {o['errors']} | {fmt(x['median_ms'])} | {fmt(x['p95_ms'])} | {x['rps']:.1f} "
+                         f"| {x['errors']} | {lat_s} | {thr_s} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10, help="seconds measured per server per level")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up before each measurement")
+    parser.add_argument("--concurrency", default="1,8", help="comma-separated numbers of concurrent clients")
+    parser.add_argument("--workers", type=int, default=2, help="hrckg serve --workers")
+    parser.add_argument("--threads", type=int, default=4, help="hrckg serve --threads")
+    parser.add_argument("--peer-memory", action="store_true",
+                        help="run oxigraph in memory (data POSTed to /store) instead of on disk (oxigraph load)")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
+    args = parser.parse_args()
+    levels = [int(level) for level in args.concurrency.split(",")]
+
+    tmp = Path(tempfile.mkdtemp(prefix="hrckg-bench-"))
+    processes = []
+    try:
+        ours_port, peer_port = free_port(), free_port()
+        dump, location = tmp / "curated.nq", None if args.peer_memory else tmp / "oxigraph"
+        print(f"dumping the curated store to {dump} ...", file=sys.stderr)
+        dump_curated(dump)
+        if location is not None:
+            load_peer(dump, location, peer_port)
+        print("starting both servers ...", file=sys.stderr)
+        servers = {
+            "ours": (ours_port, "/sparql", [str(BIN / "hrckg"), "serve", "--port", str(ours_port),
+                                            "--workers", str(args.workers), "--threads", str(args.threads)]),
+            "oxigraph": (peer_port, "/query", [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{peer_port}",
+                                               "--union-default-graph"]
+                         + ([] if location is None else ["--location", str(location)])),
+        }
+        for name, (port, base, command) in servers.items():
+            processes.append(start(command, tmp / f"{name}.log"))
+        for process, (name, (port, base, _)) in zip(processes, servers.items()):
+            wait_ready(name, process, port, base, tmp / f"{name}.log")
+        if location is None:
+            load_peer(dump, None, peer_port)
+
+        for name, query in QUERIES.items():
+            counts = {server: row_count(port, base, query) for server, (port, base, _) in servers.items()}
+            if len(set(counts.values())) != 1 or not counts["ours"]:
+                raise SystemExit(f"query {name!r}: row counts differ or are zero: {counts}")
+            print(f"  {name}: {counts['ours']} rows on both", file=sys.stderr)
+
+        results = {}
+        for concurrency in levels:
+            results[concurrency] = {}
+            for server, (port, base, _) in servers.items():
+                print(f"measuring {server} with {concurrency} client(s) ...", file=sys.stderr)
+                records = measure(port, base, concurrency, args.warmup, args.duration)
+                results[concurrency][server] = summarize(records, args.duration)
+
+        info = machine()
+        print(report(results, info, args))
+        if args.json:
+            Path(args.json).write_text(json.dumps({"machine": info, "args": vars(args), "results": results}, indent=2))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    finally:
+        for process in processes:
+            stop(process)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
