@@ -227,8 +227,8 @@ def report(results: dict, info: dict, args) -> str:
     """The results as a markdown table, with the ratios next to their targets."""
     lines = [f"Machine: {info['cpus']} CPUs, {info['memory_gib']} GiB, {info['platform']}, "
              f"Python {info['python']}, pyoxigraph {info['pyoxigraph']}, {info['oxigraph_cli']}",
-             f"Ours: hrckg serve --workers {args.workers} --threads {args.threads} (store in memory); peer: "
-             f"oxigraph serve --union-default-graph (store {'in memory' if args.peer_memory else 'on disk'}); {args.duration:g} s measured after {args.warmup:g} s warm-up per run.", "",
+             f"Ours: hrckg serve --workers {args.workers} --threads {args.threads} (store {args.ours_store}); "
+             f"peer: oxigraph serve --union-default-graph (store {args.peer_store}); {args.duration:g} s measured after {args.warmup:g} s warm-up per run.", "",
              "| clients | query | ours median ms | ours p95 ms | ours rps | ours err | oxigraph median ms "
              "| oxigraph p95 ms | oxigraph rps | oxigraph err | latency ratio (target <= "
              f"{TARGET_LATENCY}x) | throughput ratio (target >= {TARGET_THROUGHPUT}x) |",
@@ -254,8 +254,10 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,8", help="comma-separated numbers of concurrent clients")
     parser.add_argument("--workers", type=int, default=2, help="hrckg serve --workers")
     parser.add_argument("--threads", type=int, default=4, help="hrckg serve --threads")
-    parser.add_argument("--peer-memory", action="store_true",
-                        help="run oxigraph in memory (data POSTed to /store) instead of on disk (oxigraph load)")
+    parser.add_argument("--ours-store", choices=("memory", "disk"), default="memory",
+                        help="our store: in memory (the default of hrckg serve) or on disk (--store)")
+    parser.add_argument("--peer-store", choices=("memory", "disk"), default="memory",
+                        help="oxigraph's store: in memory (data POSTed to /store) or on disk (oxigraph load)")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
     args = parser.parse_args()
     levels = [int(level) for level in args.concurrency.split(",")]
@@ -264,7 +266,7 @@ def main() -> None:
     processes = []
     try:
         ours_port, peer_port = free_port(), free_port()
-        dump, location = tmp / "curated.nq", None if args.peer_memory else tmp / "oxigraph"
+        dump, location = tmp / "curated.nq", None if args.peer_store == "memory" else tmp / "oxigraph"
         print(f"dumping the curated store to {dump} ...", file=sys.stderr)
         dump_curated(dump)
         if location is not None:
@@ -272,7 +274,8 @@ def main() -> None:
         print("starting both servers ...", file=sys.stderr)
         servers = {
             "ours": (ours_port, "/sparql", [str(BIN / "hrckg"), "serve", "--port", str(ours_port),
-                                            "--workers", str(args.workers), "--threads", str(args.threads)]),
+                                            "--workers", str(args.workers), "--threads", str(args.threads)]
+                     + ([] if args.ours_store == "memory" else ["--store", str(tmp / "hrckg")])),
             "oxigraph": (peer_port, "/query", [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{peer_port}",
                                                "--union-default-graph"]
                          + ([] if location is None else ["--location", str(location)])),

@@ -1,0 +1,581 @@
+"""Real clients against a live `hrckg serve`: SPARQLWrapper, rdflib federation and SPARQLStore, raw HTTP.
+
+A module-scoped fixture starts the real command (gunicorn, 2 workers x 2 threads, a 3 s query
+timeout) on a free loopback port and stops it at the end. Every request goes over TCP to that
+server, so these tests pin down what a client on the wire sees: results in the negotiated
+formats, federation from another engine, the timeout that really stops the work, the SERVICE
+guard that never contacts the remote, CORS, the read-only refusal and the request size limit.
+"""
+
+import csv
+import http.client
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = ROOT / "queries"
+
+HRC = Namespace("https://w3id.org/hrckg/ontology#")
+COUNTRY = Namespace("https://w3id.org/hrckg/id/country/")
+EX = Namespace("http://example.org/local/")
+
+PREFIXES = """PREFIX hrc:  <https://w3id.org/hrckg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+QUERY_TIMEOUT = 3  # seconds, passed to `hrckg serve --timeout`
+STARTUP_LIMIT = 60  # seconds the server may take to answer its first query
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+STATE_COUNT = f"{PREFIXES}SELECT (COUNT(*) AS ?n) WHERE {{ ?s a hrc:State }}"
+TRIPLE_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+INSERTED = "<http://example.org/intruder> <http://example.org/p> <http://example.org/o>"
+BODY_LIMIT = 1 << 20  # the server's MAX_CONTENT_LENGTH
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, process: subprocess.Popen, port: int, log: Path):
+        self.process, self.port, self.log = process, port, log
+        self.endpoint = f"http://127.0.0.1:{port}/sparql"
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def request(self, method: str = "GET", target: str = "/sparql", body: bytes | None = None,
+                headers: dict | None = None, timeout: float = 30) -> tuple[int, dict, bytes]:
+        """One request on a fresh connection: (status, headers with lower-case names, body)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request(method, target, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            connection.close()
+
+    def get(self, query: str, accept: str = "application/sparql-results+json, application/json;q=0.9", **kwargs):
+        return self.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}),
+                            headers={"Accept": accept, **kwargs.pop("headers", {})}, **kwargs)
+
+    def post_form(self, fields: dict, accept: str = "application/json", **kwargs):
+        body = urllib.parse.urlencode(fields).encode("utf-8")
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        return self.request("POST", "/sparql", body=body, headers=headers, **kwargs)
+
+    def select_value(self, query: str):
+        """The single value of a one-row, one-column SELECT, as a string."""
+        status, _, body = self.get(query)
+        assert status == 200, body
+        (row,) = json.loads(body)["results"]["bindings"]
+        (value,) = row.values()
+        return value["value"]
+
+    def descendants(self) -> set[int]:
+        """Every process below the server's master (its workers and their query processes)."""
+        children: dict[int, list[int]] = {}
+        for pid, stat in _all_stats().items():
+            children.setdefault(stat[1], []).append(pid)
+        found, frontier = set(), [self.process.pid]
+        while frontier:
+            for child in children.get(frontier.pop(), []):
+                if child not in found:
+                    found.add(child)
+                    frontier.append(child)
+        return found
+
+
+def _stat(pid: int) -> tuple[str, int, int] | None:
+    """(state, ppid, utime + stime in clock ticks) of a process, or None if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return fields[0], int(fields[1]), int(fields[11]) + int(fields[12])
+
+
+def _all_stats() -> dict[int, tuple[str, int, int]]:
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            stat = _stat(int(entry.name))
+            if stat is not None:
+                stats[int(entry.name)] = stat
+    return stats
+
+
+def _alive(pid: int) -> bool:
+    stat = _stat(pid)
+    return stat is not None and stat[0] not in ("Z", "X")
+
+
+def cpu_growth(pids, interval: float) -> dict[int, float]:
+    """CPU seconds each live process of pids used during the next `interval` seconds."""
+    before = {pid: _stat(pid) for pid in pids}
+    time.sleep(interval)
+    growth = {}
+    for pid, first in before.items():
+        second = _stat(pid)
+        if first is not None and second is not None and second[0] not in ("Z", "X"):
+            growth[pid] = (second[2] - first[2]) / CLOCK_TICKS
+    return growth
+
+
+def error_of(body: bytes) -> dict:
+    return json.loads(body)["error"]
+
+
+def expected_rows(name: str) -> list[dict]:
+    with (QUERIES_DIR / f"{name}.expected.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def json_rows(result: dict) -> list[dict]:
+    names = result["head"]["vars"]
+    return [{name: row[name]["value"] if name in row else "" for name in names}
+            for row in result["results"]["bindings"]]
+
+
+def xml_rows(document) -> list[dict]:
+    names = [v.getAttribute("name") for v in document.getElementsByTagName("variable")]
+    rows = []
+    for result in document.getElementsByTagName("result"):
+        row = dict.fromkeys(names, "")
+        for binding in result.getElementsByTagName("binding"):
+            value = next(node for node in binding.childNodes if node.nodeType == node.ELEMENT_NODE)
+            row[binding.getAttribute("name")] = "".join(text.data for text in value.childNodes)
+        rows.append(row)
+    return rows
+
+
+def wrapper(server: LiveServer, query: str, return_format: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(server.endpoint)
+    client.setQuery(query)
+    client.setReturnFormat(return_format)
+    client.setTimeout(30)
+    return client
+
+
+# --- the live server -----------------------------------------------------------------------
+
+
+def start_server(directory: Path) -> LiveServer:
+    """Start `hrckg serve` on a free loopback port and wait until it answers a query."""
+    port = free_port()
+    log = directory / "server.log"
+    command = [str(Path(sys.executable).with_name("hrckg")), "serve", "--port", str(port),
+               "--workers", "2", "--threads", "2", "--timeout", str(QUERY_TIMEOUT)]
+    # Settings come only from the command line: no HRCKG_* or gunicorn variables from the caller.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HRCKG_") and k != "GUNICORN_CMD_ARGS"}
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   env=env, cwd=ROOT)
+    live = LiveServer(process, port, log)
+    deadline = time.monotonic() + STARTUP_LIMIT
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"hrckg serve exited with {process.returncode} before answering:\n{live.output()}")
+            try:
+                if live.request("GET", "/sparql?query=ASK%7B%7D", timeout=2)[0] == 200:
+                    return live
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"hrckg serve did not answer within {STARTUP_LIMIT} s:\n{live.output()}")
+            time.sleep(0.2)
+    except BaseException:
+        stop_server(live, live.descendants())
+        raise
+
+
+def stop_server(live: LiveServer, pids: set[int]) -> None:
+    """SIGTERM the master, then kill it and any of the given descendants still alive after a grace period."""
+    process = live.process
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in pids:
+        if _alive(pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`hrckg serve` on a free loopback port, answering queries; stopped after the module."""
+    live = start_server(tmp_path_factory.mktemp("live-server"))
+    try:
+        yield live
+    finally:
+        stop_server(live, live.descendants())
+
+
+@pytest.fixture
+def server_state(server):
+    """The server before a test: its triple count; the test's end checks it still answers the same."""
+    triples = server.select_value(TRIPLE_COUNT)
+    yield triples
+    assert server.select_value(TRIPLE_COUNT) == triples
+
+
+# --- SPARQLWrapper -------------------------------------------------------------------------
+
+
+def test_sparqlwrapper_select_json_gives_the_31_draft_sponsors(server):
+    """SELECT with JSON results gives exactly the gallery's expected sponsor rows, in order."""
+    query = (QUERIES_DIR / "draft-sponsors.rq").read_text(encoding="utf-8")
+    result = wrapper(server, query, JSON).queryAndConvert()
+    rows = json_rows(result)
+    assert len(rows) == 31
+    assert rows == expected_rows("draft-sponsors")
+
+
+def test_sparqlwrapper_select_xml_gives_the_31_draft_sponsors(server):
+    """SELECT with SPARQL XML results gives the same expected sponsor rows as JSON."""
+    query = (QUERIES_DIR / "draft-sponsors.rq").read_text(encoding="utf-8")
+    document = wrapper(server, query, XML).queryAndConvert()
+    assert xml_rows(document) == expected_rows("draft-sponsors")
+
+
+def test_sparqlwrapper_counts_57_states(server):
+    """A COUNT over hrc:State gives 57, as a typed integer."""
+    result = wrapper(server, STATE_COUNT, JSON).queryAndConvert()
+    (row,) = result["results"]["bindings"]
+    assert row["n"] == {"type": "literal", "value": "57", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
+
+
+@pytest.mark.parametrize(("query", "answer"), [
+    (f"{PREFIXES}ASK {{ <{COUNTRY.ALB}> a hrc:State }}", True),
+    (f"{PREFIXES}ASK {{ <{COUNTRY.ZZZ}> a hrc:State }}", False),
+])
+def test_sparqlwrapper_ask_gives_a_boolean(server, query, answer):
+    """ASK answers true for a known State and false for an unknown IRI."""
+    assert wrapper(server, query, JSON).queryAndConvert()["boolean"] is answer
+
+
+def test_sparqlwrapper_construct_parses_into_an_rdflib_graph(server):
+    """CONSTRUCT as Turtle parses into an rdflib Graph with one type and one code per State."""
+    query = f"{PREFIXES}CONSTRUCT {{ ?s a hrc:State ; hrc:isoAlpha3 ?c }} WHERE {{ ?s a hrc:State ; hrc:isoAlpha3 ?c }}"
+    data = wrapper(server, query, TURTLE).queryAndConvert()
+    graph = Graph().parse(data=data, format="turtle")
+    assert len(graph) == 2 * 57
+    assert (COUNTRY.ALB, RDF.type, HRC.State) in graph
+    assert (COUNTRY.ALB, HRC.isoAlpha3, Literal("ALB")) in graph
+
+
+@pytest.mark.parametrize("request_method", [POSTDIRECTLY, "urlencoded"])
+def test_sparqlwrapper_post_query_is_answered(server, request_method):
+    """A query sent by POST (form-encoded or as application/sparql-query) is answered like a GET."""
+    client = wrapper(server, STATE_COUNT, JSON)
+    client.setMethod(POST)
+    client.setRequestMethod(request_method)
+    (row,) = client.queryAndConvert()["results"]["bindings"]
+    assert row["n"]["value"] == "57"
+
+
+def test_sparqlwrapper_malformed_query_raises_query_bad_formed(server):
+    """A syntax error comes back as HTTP 400, which SPARQLWrapper raises as QueryBadFormed."""
+    client = wrapper(server, "SELECT ?s WHERE { ?s ?p }", JSON)
+    with pytest.raises(QueryBadFormed) as raised:
+        client.query()
+    assert "malformed_query" in str(raised.value)
+    assert "syntax error at line 1" in str(raised.value)
+
+
+# --- rdflib ----------------------------------------------------------------------------------
+
+
+def test_rdflib_federates_local_triples_with_our_states(server):
+    """A local rdflib Graph joins its own triples with our States through SERVICE, row for row."""
+    local = Graph()
+    for name, code in (("first", "ALB"), ("second", "YEM"), ("third", "ZZZ")):
+        local.add((EX[name], EX.isoCode, Literal(code)))
+    query = f"""{PREFIXES}PREFIX ex: <{EX}>
+SELECT ?local ?state ?name WHERE {{
+  ?local ex:isoCode ?code .
+  SERVICE <{server.endpoint}> {{
+    ?state a hrc:State ; hrc:isoAlpha3 ?code ; rdfs:label ?name .
+    FILTER(lang(?name) = "en")
+  }}
+}}
+ORDER BY ?local"""
+    rows = [tuple(row) for row in local.query(query)]
+    assert rows == [
+        (EX.first, COUNTRY.ALB, Literal("Albania", lang="en")),
+        (EX.second, COUNTRY.YEM, Literal("Yemen", lang="en")),
+    ]
+
+
+def test_rdflib_sparqlstore_queries_the_endpoint(server):
+    """An rdflib Graph backed by SPARQLStore on our endpoint answers graph.query()."""
+    store = SPARQLStore(query_endpoint=server.endpoint)
+    try:
+        graph = Graph(store=store)
+        codes = [row.code for row in graph.query(
+            f"{PREFIXES}SELECT ?code WHERE {{ ?s a hrc:State ; hrc:isoAlpha3 ?code }} ORDER BY ?code")]
+        assert len(codes) == len(set(codes)) == 57
+        assert codes == sorted(codes)
+        sponsors = {Literal(row["iso3"]) for row in expected_rows("draft-sponsors")}
+        assert sponsors <= set(codes)
+        assert graph.query(f"{PREFIXES}ASK {{ <{COUNTRY.YEM}> a hrc:State }}").askAnswer is True
+        assert (COUNTRY.YEM, HRC.isoAlpha3, Literal("YEM")) in graph
+    finally:
+        store.close()
+
+
+# --- the query timeout -----------------------------------------------------------------------
+
+
+def test_timeout_stops_the_query_process_while_others_are_served(server):
+    """A runaway query gets 503 naming the timeout, others are served meanwhile, and its process is killed."""
+    outcome = {}
+
+    def runaway():
+        started = time.monotonic()
+        outcome["status"], outcome["headers"], outcome["body"] = server.get(CROSS_PRODUCT, timeout=60)
+        outcome["elapsed"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway, name="runaway-query")
+    thread.start()
+    try:
+        time.sleep(0.5)
+        # The query runs in a process below a worker: find it by the CPU it burns.
+        busy = {pid for pid, used in cpu_growth(server.descendants(), 0.5).items() if used > 0.2}
+        assert busy, "no process under the server is evaluating the runaway query"
+        assert thread.is_alive(), f"the runaway query ended early: {outcome}"
+        # Meanwhile, another client on another connection is answered.
+        status, _, body = server.get(STATE_COUNT, timeout=10)
+        assert status == 200, body
+        assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "57"
+        assert thread.is_alive(), "the cheap query was only answered after the runaway one ended"
+    finally:
+        thread.join(60)
+    assert not thread.is_alive()
+
+    assert outcome["status"] == 503, outcome["body"]
+    error = error_of(outcome["body"])
+    assert error["code"] == "timeout"
+    assert f"more than {QUERY_TIMEOUT} s" in error["message"]
+    assert outcome["headers"].get("retry-after") == "5"
+    assert QUERY_TIMEOUT - 0.5 < outcome["elapsed"] < 30
+
+    # The process that evaluated it is gone, and nothing under the server is still working.
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in busy) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in busy if _alive(pid)], "the timed-out query process is still alive"
+    still_busy = {pid: used for pid, used in cpu_growth(server.descendants(), 1.0).items() if used > 0.3}
+    assert not still_busy, f"processes under the server still burn CPU after the timeout: {still_busy}"
+
+    status, _, body = server.get("ASK {}")
+    assert status == 200, body
+    assert json.loads(body)["boolean"] is True
+
+
+# --- SERVICE guard ---------------------------------------------------------------------------
+
+
+def test_service_to_a_non_allowed_endpoint_is_forbidden(server):
+    """SERVICE to an endpoint outside the (empty) allow-list gets 403 service_forbidden naming the IRI."""
+    status, _, body = server.get("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    assert status == 403, body
+    error = error_of(body)
+    assert error["code"] == "service_forbidden"
+    assert "<http://127.0.0.1:9/sparql>" in error["message"]
+
+
+@pytest.fixture
+def listener():
+    """A TCP listener on a free loopback port that records whether anyone connected."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    try:
+        yield sock
+    finally:
+        sock.close()
+
+
+def _connected(sock: socket.socket, wait: float) -> bool:
+    readable, _, _ = select.select([sock], [], [], wait)
+    return bool(readable)
+
+
+@pytest.mark.parametrize(("shape", "template"), [
+    ("iri", "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"),
+    ("silent", "SELECT * WHERE {{ ?x a ?y . SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}"),
+    ("lower-case", "select * where {{ service <{url}> {{ ?s ?p ?o }} }}"),
+    ("prefixed-name", "PREFIX remote: <{base}> SELECT * WHERE {{ SERVICE remote:sparql {{ ?s ?p ?o }} }}"),
+])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_forbidden_service_never_contacts_the_remote(server, listener, shape, template, method):
+    """A refused SERVICE call gets 403 and no connection ever reaches the remote endpoint."""
+    base = "http://127.0.0.1:%d/" % listener.getsockname()[1]
+    query = template.format(url=base + "sparql", base=base)
+    if method == "GET":
+        status, _, body = server.get(query)
+    else:
+        status, _, body = server.post_form({"query": query})
+    assert status == 403, body
+    assert error_of(body)["code"] == "service_forbidden"
+    assert f"<{base}sparql>" in error_of(body)["message"]
+    assert not _connected(listener, 0.5), "the server contacted the SERVICE endpoint it refused"
+
+
+# --- CORS ------------------------------------------------------------------------------------
+
+
+def test_cors_get_answer_allows_any_origin(server):
+    """A cross-origin GET query is answered with Access-Control-Allow-Origin: *."""
+    status, headers, _ = server.get("ASK {}", headers={"Origin": "https://example.org"})
+    assert status == 200
+    assert headers.get("access-control-allow-origin") == "*"
+
+
+def test_cors_preflight_allows_post_with_content_type(server):
+    """A preflight for a POST with Content-Type is allowed: methods include POST, headers content-type."""
+    status, headers, _ = server.request("OPTIONS", "/sparql", headers={
+        "Origin": "https://example.org",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    })
+    assert status in (200, 204)
+    assert headers.get("access-control-allow-origin") == "*"
+    methods = {m.strip().upper() for m in headers.get("access-control-allow-methods", "").split(",")}
+    assert "POST" in methods
+    allowed = {h.strip().lower() for h in headers.get("access-control-allow-headers", "").split(",")}
+    assert "content-type" in allowed
+
+
+# --- read-only -------------------------------------------------------------------------------
+
+
+def _assert_not_inserted(server):
+    status, _, body = server.get(f"ASK {{ {INSERTED} }}")
+    assert status == 200 and json.loads(body)["boolean"] is False, body
+
+
+def test_update_by_sparql_update_body_is_refused(server, server_state):
+    """POST of application/sparql-update gets 403 read_only and the data stays unchanged."""
+    status, _, body = server.request("POST", "/sparql", body=f"INSERT DATA {{ {INSERTED} }}".encode(),
+                                     headers={"Content-Type": "application/sparql-update", "Accept": "application/json"})
+    assert status == 403, body
+    assert error_of(body)["code"] == "read_only"
+    _assert_not_inserted(server)
+
+
+def test_update_by_form_post_is_refused(server, server_state):
+    """A form POST with update=... gets 403 read_only and the data stays unchanged."""
+    status, _, body = server.post_form({"update": f"INSERT DATA {{ {INSERTED} }}"})
+    assert status == 403, body
+    assert error_of(body)["code"] == "read_only"
+    _assert_not_inserted(server)
+
+
+def test_update_in_url_is_refused(server, server_state):
+    """A GET with update=... in the URL gets 403 read_only and the data stays unchanged."""
+    target = "/sparql?" + urllib.parse.urlencode({"update": "DELETE WHERE { ?s ?p ?o }"})
+    status, _, body = server.request("GET", target, headers={"Accept": "application/json"})
+    assert status == 403, body
+    assert error_of(body)["code"] == "read_only"
+    assert server.select_value(STATE_COUNT) == "57"
+
+
+# --- request size limit ----------------------------------------------------------------------
+
+
+def _padded_query(size: int) -> bytes:
+    """A valid ASK query of exactly `size` bytes: the rest is one comment."""
+    head = b"ASK {}\n#"
+    return head + b"x" * (size - len(head))
+
+
+def test_query_body_over_one_mebibyte_is_refused_with_413(server):
+    """A POSTed query body one byte over 1 MiB gets 413 too_large."""
+    status, _, body = server.request("POST", "/sparql", body=_padded_query(BODY_LIMIT + 1),
+                                     headers={"Content-Type": "application/sparql-query", "Accept": "application/json"})
+    assert status == 413, body
+    assert error_of(body)["code"] == "too_large"
+
+
+def test_form_body_over_one_mebibyte_is_refused_with_413(server):
+    """A form POST over 1 MiB gets 413 too_large."""
+    status, _, body = server.post_form({"query": "ASK {} #" + "x" * BODY_LIMIT})
+    assert status == 413, body
+    assert error_of(body)["code"] == "too_large"
+
+
+def test_query_body_of_exactly_one_mebibyte_is_answered(server):
+    """A POSTed query body of exactly 1 MiB is within the limit and answered."""
+    status, _, body = server.request("POST", "/sparql", body=_padded_query(BODY_LIMIT),
+                                     headers={"Content-Type": "application/sparql-query", "Accept": "application/json"})
+    assert status == 200, body
+    assert json.loads(body)["boolean"] is True
+
+
+# --- shutdown --------------------------------------------------------------------------------
+
+
+def test_sigterm_stops_the_server_and_every_query_process(tmp_path):
+    """SIGTERM during a running query stops the master, its workers and every query process."""
+    live = start_server(tmp_path)
+    pids: set[int] = set()
+    try:
+        runaway = threading.Thread(target=lambda: _ignore_errors(live.get, CROSS_PRODUCT, timeout=30))
+        runaway.start()
+        time.sleep(0.5)
+        pids = live.descendants()
+        busy = {pid for pid, used in cpu_growth(pids, 0.5).items() if used > 0.2}
+        assert busy, "no process under the server is evaluating the runaway query"
+        live.process.send_signal(signal.SIGTERM)
+        assert live.process.wait(15) == 0, live.output()
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in pids if _alive(pid)], f"processes outlived the server: {pids}\n{live.output()}"
+        runaway.join(30)
+        assert not runaway.is_alive()
+    finally:
+        stop_server(live, pids | live.descendants())
+
+
+def _ignore_errors(function, *args, **kwargs):
+    try:
+        function(*args, **kwargs)
+    except OSError:
+        pass
