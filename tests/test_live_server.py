@@ -441,6 +441,7 @@ def _connected(sock: socket.socket, wait: float) -> bool:
     ("silent", "SELECT * WHERE {{ ?x a ?y . SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}"),
     ("lower-case", "select * where {{ service <{url}> {{ ?s ?p ?o }} }}"),
     ("prefixed-name", "PREFIX remote: <{base}> SELECT * WHERE {{ SERVICE remote:sparql {{ ?s ?p ?o }} }}"),
+    ("after-dot", "SELECT * WHERE {{ ?x ?y ?z .SERVICE <{url}> {{ ?s ?p ?o }} }}"),
 ])
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_forbidden_service_never_contacts_the_remote(server, listener, shape, template, method):
