@@ -185,7 +185,9 @@ class QueryPool:
             status, head, message = child.connection.recv()
         except (EOFError, OSError):
             self._discard(child)
-            raise QueryFailed("the query process died (the query probably exhausted its memory limit)") from None
+            limit = f"{self._memory_limit >> 20} MiB" if self._memory_limit else "the machine's"
+            raise QueryFailed(f"the query process died, most likely because the query needed more than {limit} "
+                              "of memory (the QUERY_MEMORY_LIMIT setting)") from None
         if status == "error":
             self._release(child)
             code = head

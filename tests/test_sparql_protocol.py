@@ -439,6 +439,21 @@ def test_timeout_stops_the_query_and_the_next_one_is_served(app):
         quick.extensions["hrckg.pool"].close()
 
 
+def test_a_query_exhausting_its_memory_dies_alone(app):
+    frugal = create_app({"QUERY_MEMORY_LIMIT": 300 << 20, "QUERY_PROCESSES": 1}, store=small_store())
+    try:
+        client = frugal.test_client()
+        values = " ".join(map(str, range(2000)))
+        greedy = (f"SELECT ?c WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} "
+                  "BIND(CONCAT(STR(?a), '-', STR(?b), '-and-some-padding') AS ?c) } ORDER BY DESC(?c)")
+        error = error_of(client.get("/sparql", query_string={"query": greedy}, headers=JSON_ERRORS), 500)
+        assert error["code"] == "query_failed"
+        assert "needed more than 300 MiB of memory" in error["message"]
+        assert len(subjects(client.get("/sparql", query_string={"query": ALL}))) == 3
+    finally:
+        frugal.extensions["hrckg.pool"].close()
+
+
 # --- CORS ------------------------------------------------------------------------------------------
 
 def test_cors_on_query_answers_and_errors(client):
