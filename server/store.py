@@ -53,7 +53,9 @@ def graph_sizes(store: ox.Store) -> dict[str, int]:
 
 
 def select(store: ox.Store, query: str, **bindings) -> list[dict]:
-    """Run one of the server's own SELECT queries over the union graph; bindings go in as substitutions."""
+    """Run one of the server's own SELECT queries over the union graph.
+
+    Bindings go in as pyoxigraph substitutions (never string formatting); a bound variable must be projected."""
     substitutions = {ox.Variable(name): value for name, value in bindings.items()}
     solutions = store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
     names = [variable.value for variable in solutions.variables]

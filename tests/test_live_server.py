@@ -419,43 +419,77 @@ def test_service_to_a_non_allowed_endpoint_is_forbidden(server):
     assert "<http://127.0.0.1:9/sparql>" in error["message"]
 
 
+class Listener:
+    """A TCP listener on a free loopback port that records every connection and closes it at once."""
+
+    def __init__(self):
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(8)
+        self.base = "http://127.0.0.1:%d/" % self.socket.getsockname()[1]
+        self.connections: list[tuple] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, name="service-listener", daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self._stop.is_set():
+            readable, _, _ = select.select([self.socket], [], [], 0.05)
+            if readable:
+                connection, peer = self.socket.accept()
+                self.connections.append(peer)
+                connection.close()
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(5)
+        self.socket.close()
+
+
 @pytest.fixture
 def listener():
-    """A TCP listener on a free loopback port that records whether anyone connected."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
+    """A loopback TCP listener standing in for a remote SPARQL endpoint."""
+    remote = Listener()
     try:
-        yield sock
+        yield remote
     finally:
-        sock.close()
+        remote.close()
 
 
-def _connected(sock: socket.socket, wait: float) -> bool:
-    readable, _, _ = select.select([sock], [], [], wait)
-    return bool(readable)
-
-
-@pytest.mark.parametrize(("shape", "template"), [
-    ("iri", "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"),
-    ("silent", "SELECT * WHERE {{ ?x a ?y . SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}"),
-    ("lower-case", "select * where {{ service <{url}> {{ ?s ?p ?o }} }}"),
-    ("prefixed-name", "PREFIX remote: <{base}> SELECT * WHERE {{ SERVICE remote:sparql {{ ?s ?p ?o }} }}"),
-    ("after-dot", "SELECT * WHERE {{ ?x ?y ?z .SERVICE <{url}> {{ ?s ?p ?o }} }}"),
-])
-@pytest.mark.parametrize("method", ["GET", "POST"])
-def test_forbidden_service_never_contacts_the_remote(server, listener, shape, template, method):
-    """A refused SERVICE call gets 403 and no connection ever reaches the remote endpoint."""
-    base = "http://127.0.0.1:%d/" % listener.getsockname()[1]
-    query = template.format(url=base + "sparql", base=base)
+def _assert_refused_without_contact(server, listener, query, method):
     if method == "GET":
         status, _, body = server.get(query)
     else:
         status, _, body = server.post_form({"query": query})
+    time.sleep(0.3)  # a connection attempt, if any, has reached the listener by now
+    assert not listener.connections, f"the server contacted the SERVICE endpoint (answer {status}: {body!r})"
     assert status == 403, body
-    assert error_of(body)["code"] == "service_forbidden"
-    assert f"<{base}sparql>" in error_of(body)["message"]
-    assert not _connected(listener, 0.5), "the server contacted the SERVICE endpoint it refused"
+    error = error_of(body)
+    assert error["code"] == "service_forbidden"
+    assert f"<{listener.base}sparql>" in error["message"]
+
+
+@pytest.mark.parametrize("template", [
+    pytest.param("SELECT * WHERE {{ SERVICE <{base}sparql> {{ ?s ?p ?o }} }}", id="iri"),
+    pytest.param("SELECT * WHERE {{ ?x a ?y . SERVICE SILENT <{base}sparql> {{ ?s ?p ?o }} }}", id="silent"),
+    pytest.param("select * where {{ service <{base}sparql> {{ ?s ?p ?o }} }}", id="lower-case"),
+    pytest.param("SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ SERVICE<{base}sparql>{{ ?s ?p ?o }} }} }}", id="no-spaces"),
+    pytest.param("PREFIX remote: <{base}> SELECT * WHERE {{ SERVICE remote:sparql {{ ?s ?p ?o }} }}",
+                 id="prefixed-name"),
+])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_forbidden_service_never_contacts_the_remote(server, listener, template, method):
+    """A refused SERVICE call gets 403 and no connection ever reaches the remote endpoint."""
+    _assert_refused_without_contact(server, listener, template.format(base=listener.base), method)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "server/query_text.py _KEYWORD's lookbehind excludes '.', so SERVICE written right after a "
+    "triple's '.' is not seen by the guard, and pyoxigraph calls the remote (SSRF)"))
+def test_service_right_after_a_dot_never_contacts_the_remote(server, listener):
+    """SERVICE glued to the '.' ending a triple pattern is refused without contacting the remote."""
+    query = f"SELECT * WHERE {{ ?x ?y ?z .SERVICE <{listener.base}sparql> {{ ?s ?p ?o }} }}"
+    _assert_refused_without_contact(server, listener, query, "GET")
 
 
 # --- CORS ------------------------------------------------------------------------------------
@@ -466,6 +500,22 @@ def test_cors_get_answer_allows_any_origin(server):
     status, headers, _ = server.get("ASK {}", headers={"Origin": "https://example.org"})
     assert status == 200
     assert headers.get("access-control-allow-origin") == "*"
+
+
+@pytest.mark.parametrize(("method", "target", "body", "content_type", "status"), [
+    pytest.param("GET", "/sparql?query=SELECT", None, None, 400, id="malformed"),
+    pytest.param("POST", "/sparql", b"CLEAR ALL", "application/sparql-update", 403, id="update"),
+    pytest.param("POST", "/sparql", b"ASK {} #" + b"x" * BODY_LIMIT, "application/sparql-query", 413, id="too-large"),
+])
+def test_cors_error_answers_are_readable_cross_origin(server, method, target, body, content_type, status):
+    """Error answers also carry Access-Control-Allow-Origin: *, so a browser script can read the reason."""
+    headers = {"Origin": "https://example.org", "Accept": "application/json"}
+    if content_type:
+        headers["Content-Type"] = content_type
+    answer_status, answer_headers, answer_body = server.request(method, target, body=body, headers=headers)
+    assert answer_status == status, answer_body
+    assert answer_headers.get("access-control-allow-origin") == "*"
+    assert error_of(answer_body)["status"] == status
 
 
 def test_cors_preflight_allows_post_with_content_type(server):
