@@ -45,6 +45,7 @@ class Answer:
     format_name: str
     rows: int
     truncated_by: str | None
+    size: int  # bytes in the body
 
 
 def _dataset_options(job: Job) -> dict:
@@ -58,7 +59,7 @@ def _dataset_options(job: Job) -> dict:
 
 
 def evaluate(store, job: Job):
-    """Evaluate one job: ("ok", Answer, body chunks) or ("error", code, message)."""
+    """Evaluate one job: ("ok", Answer, body) or ("error", code, message)."""
     try:
         result = store.query(job.query, **_dataset_options(job))
     except SyntaxError as err:
@@ -74,7 +75,8 @@ def evaluate(store, job: Job):
         body = results.write(result, fmt, job.max_rows, job.max_bytes, job.limit_link)
     except Exception as err:  # noqa: BLE001 - evaluation is lazy: errors surface while writing
         return "error", "failed", str(err)
-    return "ok", Answer(kind, fmt.name, body.rows, body.truncated_by), body.chunks
+    data = b"".join(body.chunks)
+    return "ok", Answer(kind, fmt.name, body.rows, body.truncated_by, len(data)), data
 
 
 def _child_main(connection, open_store, memory_limit: int | None) -> None:
@@ -95,12 +97,11 @@ def _child_main(connection, open_store, memory_limit: int | None) -> None:
             return
         status, head, body = evaluate(store, job)
         try:
-            connection.send((status, head, body if status == "error" else None))
+            # One message carries the head and the first chunk: most answers need no more.
+            connection.send((status, head, body[:CHUNK] if status == "ok" else body))
             if status == "ok":
-                data = b"".join(body)
-                for start in range(0, len(data), CHUNK):
-                    connection.send_bytes(data[start:start + CHUNK])
-                connection.send_bytes(b"")
+                for start in range(CHUNK, len(body), CHUNK):
+                    connection.send_bytes(body[start:start + CHUNK])
         except (BrokenPipeError, OSError):
             return
 
@@ -182,7 +183,7 @@ class QueryPool:
             if not child.connection.poll(max(0.0, deadline - time.monotonic())):
                 self._discard(child)
                 raise QueryTimeout(f"the query ran for more than {timeout:g} s and was stopped")
-            status, head, message = child.connection.recv()
+            status, head, payload = child.connection.recv()
         except (EOFError, OSError):
             self._discard(child)
             limit = f"{self._memory_limit >> 20} MiB" if self._memory_limit else "the machine's"
@@ -190,30 +191,32 @@ class QueryPool:
                               "of memory (the QUERY_MEMORY_LIMIT setting)") from None
         if status == "error":
             self._release(child)
-            code = head
-            if code == "malformed":
-                raise QueryMalformed(message)
-            if code == "not_acceptable":
-                raise QueryNotAcceptable(message)
-            raise QueryFailed(message)
-        return head, self._body(child, deadline)
+            if head == "malformed":
+                raise QueryMalformed(payload)
+            if head == "not_acceptable":
+                raise QueryNotAcceptable(payload)
+            raise QueryFailed(payload)
+        if len(payload) == head.size:
+            self._release(child)
+            return head, iter((payload,))
+        return head, self._body(child, payload, head.size, deadline)
 
-    def _body(self, child: _Child, deadline: float) -> Iterator[bytes]:
-        finished = False
+    def _body(self, child: _Child, first: bytes, size: int, deadline: float) -> Iterator[bytes]:
+        """Stream the rest of a large answer from the child, then give the child back."""
+        received = len(first)
         try:
-            while True:
+            yield first
+            while received < size:
                 if not child.connection.poll(max(1.0, deadline - time.monotonic())):
                     return
                 chunk = child.connection.recv_bytes()
-                if not chunk:
-                    finished = True
-                    return
+                received += len(chunk)
                 yield chunk
         except (EOFError, OSError):
             return
         finally:
             # A body left half-read (the client went away) leaves the pipe in an unknown state.
-            self._release(child) if finished else self._discard(child)
+            self._release(child) if received >= size else self._discard(child)
 
     def close(self) -> None:
         with self._condition:

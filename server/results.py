@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _json_string  # C-accelerated, keeps non-ASCII as is
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -40,21 +41,20 @@ class Body:
 
 # --- one term in each results format ---------------------------------------------------------
 
-def _json_term(term) -> dict:
+def _json_term(term) -> str:
+    """One RDF term as SPARQL JSON, built as text: several times faster than json.dumps of dicts."""
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
+        return '{"type":"uri","value":' + _json_string(term.value) + "}"
     if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
+        return '{"type":"bnode","value":' + _json_string(term.value) + "}"
     if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                            "predicate": _json_term(term.predicate),
-                                            "object": _json_term(term.object)}}
-    value = {"type": "literal", "value": term.value}
+        return ('{"type":"triple","value":{"subject":' + _json_term(term.subject) + ',"predicate":'
+                + _json_term(term.predicate) + ',"object":' + _json_term(term.object) + "}}")
     if term.language:
-        value["xml:lang"] = term.language
-    elif term.datatype.value != XSD_STRING:
-        value["datatype"] = term.datatype.value
-    return value
+        return '{"type":"literal","value":' + _json_string(term.value) + ',"xml:lang":' + _json_string(term.language) + "}"
+    if term.datatype.value != XSD_STRING:
+        return '{"type":"literal","value":' + _json_string(term.value) + ',"datatype":' + _json_string(term.datatype.value) + "}"
+    return '{"type":"literal","value":' + _json_string(term.value) + "}"
 
 
 def _xml_term(term) -> str:
@@ -100,8 +100,10 @@ def _select_parts(fmt, variables, limit_link):
         head = {"vars": names, **({"link": [limit_link]} if limit_link else {})}
         header = '{"head":' + json.dumps(head, ensure_ascii=False) + ',"results":{"bindings":[\n'
 
+        keys = [(n, _json_string(n) + ":") for n in names]
+
         def row(solution):
-            return json.dumps({n: _json_term(solution[n]) for n in names if solution[n] is not None}, ensure_ascii=False)
+            return "{" + ",".join(key + _json_term(solution[n]) for n, key in keys if solution[n] is not None) + "}"
 
         return header, row, ",\n", "\n]}}\n"
     if fmt == conneg.XML:

@@ -140,6 +140,7 @@ def endpoint():
     answer, body = current_app.extensions["hrckg.pool"].run(job, config["QUERY_TIMEOUT"])
     fmt = conneg.format_named(answer.format_name, conneg.ALL_FORMATS)
     response = Response(body, content_type=fmt.content_type)
+    response.content_length = answer.size
     response.headers["Vary"] = "Accept"
     if answer.truncated_by:
         limit = config["MAX_ROWS"] if answer.truncated_by == "rows" else config["MAX_RESPONSE_BYTES"]
