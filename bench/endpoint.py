@@ -2,7 +2,7 @@
 
 Run by hand, not part of the test suite:
 
-    /tmp/cvenv/bin/python bench/endpoint.py [--duration 10] [--warmup 2] [--json results.json]
+    /tmp/cvenv/bin/python bench/endpoint.py [--duration 10] [--rounds 3] [--json results.json]
 
 Both servers are started here on free loopback ports, checked to give the same number of result
 rows for every query of the mix, then measured one after the other at each concurrency level with
@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import platform
+import random
 import shutil
 import signal
 import socket
@@ -108,13 +109,15 @@ def wait_ready(name: str, process: subprocess.Popen, port: int, base: str, log: 
 
 def stop(process: subprocess.Popen) -> None:
     """Stop a server started by start() and every process of its group."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
+            os.killpg(process.pid, sig)
             process.wait(10)
+            return
+        except ProcessLookupError:
+            return
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            continue
 
 
 def dump_curated(path: Path) -> None:
@@ -149,18 +152,17 @@ def row_count(port: int, base: str, query: str) -> int:
 
 
 def client(args: tuple) -> list[tuple[int, float, int]]:
-    """One client process: keep-alive GETs cycling through the mix from `first`; warm up until
-    measure_at, then record (query index, latency s, status) of every request that starts before end_at."""
-    port, paths, first, measure_at, end_at = args
-    conn, records, i = None, [], first
-    while True:
-        now = time.monotonic()
-        if now >= end_at:
-            break
-        if conn is None:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        index = i % len(paths)
-        i += 1
+    """One client process on one keep-alive connection: the mix over and over, each pass in an order
+    shuffled with the client's own seed (the same for both servers); warm up until measure_at, then
+    record (query index, latency s, status) of every request started before end_at."""
+    port, paths, seed, measure_at, end_at = args
+    rng, order, conn, records = random.Random(seed), [], None, []
+    while (now := time.monotonic()) < end_at:
+        if not order:
+            order = list(range(len(paths)))
+            rng.shuffle(order)
+        index = order.pop()
+        conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         try:
             conn.request("GET", paths[index], headers={"Accept": ACCEPT})
             response = conn.getresponse()
@@ -180,13 +182,13 @@ def client(args: tuple) -> list[tuple[int, float, int]]:
     return records
 
 
-def measure(port: int, base: str, concurrency: int, warmup: float, duration: float) -> list:
-    """Run `concurrency` client processes against one server; all their records."""
+def measure(port: int, base: str, concurrency: int, warmup: float, duration: float, seed: int) -> list:
+    """Run `concurrency` client processes (fresh connections) against one server; all their records."""
     paths = [query_path(base, query) for query in QUERIES.values()]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(concurrency) as pool:
+    ignore_ctrl_c = (signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the pool
+    with multiprocessing.get_context("fork").Pool(concurrency, signal.signal, ignore_ctrl_c) as pool:
         measure_at = time.monotonic() + 0.5 + warmup  # 0.5 s for the pool's processes to start
-        jobs = [(port, paths, n, measure_at, measure_at + duration) for n in range(concurrency)]
+        jobs = [(port, paths, seed * 1000 + n, measure_at, measure_at + duration) for n in range(concurrency)]
         return [record for records in pool.map(client, jobs) for record in records]
 
 
@@ -228,7 +230,9 @@ def report(results: dict, info: dict, args) -> str:
     lines = [f"Machine: {info['cpus']} CPUs, {info['memory_gib']} GiB, {info['platform']}, "
              f"Python {info['python']}, pyoxigraph {info['pyoxigraph']}, {info['oxigraph_cli']}",
              f"Ours: hrckg serve --workers {args.workers} --threads {args.threads} (store {args.ours_store}); "
-             f"peer: oxigraph serve --union-default-graph (store {args.peer_store}); {args.duration:g} s measured after {args.warmup:g} s warm-up per run.", "",
+             f"peer: oxigraph serve --union-default-graph (store {args.peer_store}).",
+             f"{args.duration:g} s measured per server and level, in {args.rounds} alternating runs "
+             f"of {args.duration / args.rounds:g} s, each after {args.warmup:g} s of warm-up.", "",
              "| clients | query | ours median ms | ours p95 ms | ours rps | ours err | oxigraph median ms "
              "| oxigraph p95 ms | oxigraph rps | oxigraph err | latency ratio (target <= "
              f"{TARGET_LATENCY}x) | throughput ratio (target >= {TARGET_THROUGHPUT}x) |",
@@ -247,10 +251,35 @@ def report(results: dict, info: dict, args) -> str:
     return "\n".join(lines)
 
 
+def start_servers(args, tmp: Path, processes: list) -> dict:
+    """Start both servers (appending them to processes as soon as they run), wait until they answer,
+    and give oxigraph our data; returns {name: (port, endpoint path, command)}."""
+    ours_port, peer_port = free_port(), free_port()
+    dump, location = tmp / "curated.nq", None if args.peer_store == "memory" else tmp / "oxigraph"
+    print(f"dumping the curated store to {dump} ...", file=sys.stderr)
+    dump_curated(dump)
+    if location is not None:
+        load_peer(dump, location, peer_port)
+    ours = [str(BIN / "hrckg"), "serve", "--port", str(ours_port), "--workers", str(args.workers),
+            "--threads", str(args.threads)] + ([] if args.ours_store == "memory" else ["--store", str(tmp / "hrckg")])
+    peer = [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{peer_port}", "--union-default-graph"]
+    peer += [] if location is None else ["--location", str(location)]
+    servers = {"ours": (ours_port, "/sparql", ours), "oxigraph": (peer_port, "/query", peer)}
+    print("starting both servers ...", file=sys.stderr)
+    for name, (_, _, command) in servers.items():
+        processes.append(start(command, tmp / f"{name}.log"))
+    for process, (name, (port, base, _)) in zip(processes, servers.items()):
+        wait_ready(name, process, port, base, tmp / f"{name}.log")
+    if location is None:
+        load_peer(dump, None, peer_port)
+    return servers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=10, help="seconds measured per server per level")
-    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up before each measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="split --duration into this many alternating runs")
+    parser.add_argument("--warmup", type=float, default=1, help="seconds of warm-up before each run")
     parser.add_argument("--concurrency", default="1,8", help="comma-separated numbers of concurrent clients")
     parser.add_argument("--workers", type=int, default=2, help="hrckg serve --workers")
     parser.add_argument("--threads", type=int, default=4, help="hrckg serve --threads")
@@ -265,41 +294,22 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="hrckg-bench-"))
     processes = []
     try:
-        ours_port, peer_port = free_port(), free_port()
-        dump, location = tmp / "curated.nq", None if args.peer_store == "memory" else tmp / "oxigraph"
-        print(f"dumping the curated store to {dump} ...", file=sys.stderr)
-        dump_curated(dump)
-        if location is not None:
-            load_peer(dump, location, peer_port)
-        print("starting both servers ...", file=sys.stderr)
-        servers = {
-            "ours": (ours_port, "/sparql", [str(BIN / "hrckg"), "serve", "--port", str(ours_port),
-                                            "--workers", str(args.workers), "--threads", str(args.threads)]
-                     + ([] if args.ours_store == "memory" else ["--store", str(tmp / "hrckg")])),
-            "oxigraph": (peer_port, "/query", [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{peer_port}",
-                                               "--union-default-graph"]
-                         + ([] if location is None else ["--location", str(location)])),
-        }
-        for name, (port, base, command) in servers.items():
-            processes.append(start(command, tmp / f"{name}.log"))
-        for process, (name, (port, base, _)) in zip(processes, servers.items()):
-            wait_ready(name, process, port, base, tmp / f"{name}.log")
-        if location is None:
-            load_peer(dump, None, peer_port)
-
+        servers = start_servers(args, tmp, processes)
         for name, query in QUERIES.items():
             counts = {server: row_count(port, base, query) for server, (port, base, _) in servers.items()}
             if len(set(counts.values())) != 1 or not counts["ours"]:
                 raise SystemExit(f"query {name!r}: row counts differ or are zero: {counts}")
             print(f"  {name}: {counts['ours']} rows on both", file=sys.stderr)
 
-        results = {}
+        results, each = {}, args.duration / args.rounds
         for concurrency in levels:
-            results[concurrency] = {}
-            for server, (port, base, _) in servers.items():
-                print(f"measuring {server} with {concurrency} client(s) ...", file=sys.stderr)
-                records = measure(port, base, concurrency, args.warmup, args.duration)
-                results[concurrency][server] = summarize(records, args.duration)
+            records = {server: [] for server in servers}
+            for round_ in range(args.rounds):  # alternate the servers, and which goes first
+                for server in list(servers)[:: 1 if round_ % 2 == 0 else -1]:
+                    port, base, _ = servers[server]
+                    print(f"round {round_ + 1}: {server} with {concurrency} client(s) ...", file=sys.stderr)
+                    records[server] += measure(port, base, concurrency, args.warmup, each, round_)
+            results[concurrency] = {server: summarize(records[server], args.duration) for server in servers}
 
         info = machine()
         print(report(results, info, args))

@@ -9,6 +9,7 @@ address-space limit, so a query that would exhaust memory dies alone."""
 import os
 import resource
 import signal
+import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ def _child_main(connection, open_store, memory_limit: int | None) -> None:
     for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2, signal.SIGCHLD, signal.SIGWINCH):
         signal.signal(number, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops its children
+    _close_inherited_sockets(keep=connection.fileno())
     _die_with_parent()
     if memory_limit:
         with open("/proc/self/statm") as statm:
@@ -104,6 +106,18 @@ def _child_main(connection, open_store, memory_limit: int | None) -> None:
                     connection.send_bytes(body[start:start + CHUNK])
         except (BrokenPipeError, OSError):
             return
+
+
+def _close_inherited_sockets(keep: int) -> None:
+    """Close the sockets forked along with the worker: clients' connections, the listening socket and
+    other children's pipes. Held open here, a connection the worker closes would never end."""
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        try:
+            if fd != keep and stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            pass
 
 
 def _die_with_parent() -> None:

@@ -52,7 +52,7 @@ def protocol_request() -> tuple[str | None, list[tuple[str, str]]]:
     url_params = decode_form(request.query_string, "URL query string")
     if _values(url_params, "update"):
         raise ReadOnly(_UPDATE_REFUSAL)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         params, queries = url_params, _values(url_params, "query")
         if not queries:
             return None, params

@@ -73,6 +73,13 @@ def test_query_post_direct(client):
     assert subjects(response) == [EX + "a", EX + "b", EX + "c"]
 
 
+def test_query_head(client):
+    response = client.head("/sparql", query_string={"query": ALL})
+    assert response.status_code == 200
+    assert response.content_type == "application/sparql-results+json; charset=utf-8"
+    assert response.data == b""
+
+
 def test_non_ascii_query_text_is_read_as_utf8(client):
     query = 'SELECT ?x WHERE { BIND("人权" AS ?x) }'
     for response in (client.get("/sparql", query_string={"query": query}),
@@ -452,6 +459,24 @@ def test_a_query_exhausting_its_memory_dies_alone(app):
         assert len(subjects(client.get("/sparql", query_string={"query": ALL}))) == 3
     finally:
         frugal.extensions["hrckg.pool"].close()
+
+
+def test_query_processes_do_not_hold_the_workers_sockets(app):
+    """A client connection the worker closes must really close: the forked child drops its copy."""
+    import os
+    import socket
+    import stat
+
+    with socket.socket() as connection_of_the_worker:
+        isolated = create_app({"QUERY_PROCESSES": 1}, store=small_store())
+        try:
+            assert isolated.test_client().get("/sparql", query_string={"query": ALL}).status_code == 200
+            child = isolated.extensions["hrckg.pool"]._idle[0].process.pid
+            fds = [os.stat(f"/proc/{child}/fd/{fd}") for fd in os.listdir(f"/proc/{child}/fd")]
+            assert sum(stat.S_ISSOCK(fd.st_mode) for fd in fds) == 1  # its own pipe to the worker
+            assert connection_of_the_worker.fileno() > 0
+        finally:
+            isolated.extensions["hrckg.pool"].close()
 
 
 # --- CORS ------------------------------------------------------------------------------------------
