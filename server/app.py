@@ -1,5 +1,7 @@
 """The Flask application factory: configuration, the store, the query processes and the blueprints."""
 
+import re
+
 from flask import Flask, redirect, url_for
 
 from . import description, errors, sparql
@@ -40,7 +42,9 @@ def create_app(config: dict | None = None, store=None) -> Flask:
     else:
         handle = StoreHandle(store=curated_store())
     app.extensions["hrckg.store"] = handle
-    app.extensions["hrckg.pool"] = QueryPool(handle.get, app.config["QUERY_PROCESSES"], app.config["QUERY_MEMORY_LIMIT"])
+    check_allow_list(app.config["SERVICE_ALLOWLIST"])
+    app.extensions["hrckg.pool"] = QueryPool(handle.get, app.config["QUERY_PROCESSES"], app.config["QUERY_MEMORY_LIMIT"],
+                                             offline=not app.config["SERVICE_ALLOWLIST"])
 
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
@@ -52,6 +56,14 @@ def create_app(config: dict | None = None, store=None) -> Flask:
         return redirect(url_for("sparql.endpoint"), 303)
 
     return app
+
+
+def check_allow_list(prefixes) -> None:
+    """Each allowed SERVICE prefix must name a whole host: https://query.wikidata.org/ and not
+    https://query.wikidata.org, which would also let https://query.wikidata.org.evil.example/ through."""
+    for prefix in prefixes:
+        if not re.match(r"^https?://[^/@?#]+/", prefix):
+            raise ValueError(f"SERVICE allow-list entry {prefix!r} must be an http(s) IRI with a host and a '/' after it")
 
 
 def allow_cross_origin_reads(response):

@@ -35,7 +35,11 @@ def _serve(args) -> int:
                        ("SERVICE_ALLOWLIST", tuple(args.allow_service) or None)):
         if value is not None:
             config[key] = value
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except ValueError as err:
+        print(f"hrckg serve: error: {err}", file=sys.stderr)
+        return 2
     from .description import current_statistics
 
     with app.app_context():

@@ -80,12 +80,14 @@ def evaluate(store, job: Job):
     return "ok", Answer(kind, fmt.name, body.rows, body.truncated_by, len(data)), data
 
 
-def _child_main(connection, open_store, memory_limit: int | None) -> None:
+def _child_main(connection, open_store, memory_limit: int | None, offline: bool) -> None:
     """Loop of a query process: receive a job, send its head and body chunks, until the pipe closes."""
     for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2, signal.SIGCHLD, signal.SIGWINCH):
         signal.signal(number, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops its children
     _close_inherited_sockets(keep=connection.fileno())
+    if offline:
+        _cut_off_network()
     _die_with_parent()
     if memory_limit:
         with open("/proc/self/statm") as statm:
@@ -120,6 +122,20 @@ def _close_inherited_sockets(keep: int) -> None:
             pass
 
 
+def _cut_off_network() -> None:
+    """Move this process into a network namespace of its own, where no address is reachable.
+
+    Defence in depth behind the SERVICE check of query_text.py: even a call it missed cannot leave
+    the machine or reach a loopback service. Needs CAP_SYS_ADMIN or unprivileged user namespaces;
+    where neither is available, the lexical check stands alone."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    clone_newnet, clone_newuser = 0x40000000, 0x10000000
+    if libc.unshare(clone_newnet) != 0:
+        libc.unshare(clone_newnet | clone_newuser)
+
+
 def _die_with_parent() -> None:
     """Exit as soon as the web worker that forked this process is gone, even in mid-query.
 
@@ -135,10 +151,10 @@ def _die_with_parent() -> None:
 
 
 class _Child:
-    def __init__(self, open_store, memory_limit):
+    def __init__(self, open_store, memory_limit, offline):
         context = get_context("fork")
         self.connection, child_end = context.Pipe()
-        self.process = context.Process(target=_child_main, args=(child_end, open_store, memory_limit), daemon=True)
+        self.process = context.Process(target=_child_main, args=(child_end, open_store, memory_limit, offline), daemon=True)
         self.process.start()
         child_end.close()
 
@@ -151,8 +167,9 @@ class _Child:
 class QueryPool:
     """At most `size` query processes per web worker, started when first needed."""
 
-    def __init__(self, open_store: Callable[[], object], size: int, memory_limit: int | None = None):
-        self._open_store, self._size, self._memory_limit = open_store, size, memory_limit
+    def __init__(self, open_store: Callable[[], object], size: int, memory_limit: int | None = None, offline: bool = True):
+        """offline: cut query processes off the network (when no SERVICE endpoint is allowed)."""
+        self._open_store, self._size, self._memory_limit, self._offline = open_store, size, memory_limit, offline
         self._condition = threading.Condition()
         self._idle: list[_Child] = []
         self._started = 0
@@ -169,7 +186,7 @@ class QueryPool:
                 return self._idle.pop()
             self._started += 1
         try:
-            return _Child(self._open_store, self._memory_limit)
+            return _Child(self._open_store, self._memory_limit, self._offline)
         except Exception:
             self._discard(None)
             raise

@@ -1,9 +1,12 @@
 """Read a SPARQL query's text just far enough to enforce policy before the engine sees it.
 
 pyoxigraph exposes no parsed algebra, so the endpoint finds SERVICE calls and FROM clauses with a
-small lexer: it removes what can hide a keyword (comments, strings, IRIs) and looks at what is
-left. It errs on the side of refusing: a word SERVICE anywhere outside a string is treated as a
-SERVICE call, and a SERVICE whose target is not a plain IRI (a variable) is never allowed."""
+small lexer: it removes what can hide a keyword (comments, strings, IRIs, escapes) and looks at
+what is left. It errs on the side of refusing. The engine's parser needs no space around a
+keyword and backtracks (`.SERVICE`, `1SERVICE<...>` and `SERVICEex:e` are all calls), so every
+"service" left outside a string, IRI, variable name or the local part of a prefixed name counts
+as a call, and a call whose endpoint cannot be read as an IRI is never allowed. Query processes
+are also cut off from the network when no SERVICE is allowed (executor.py)."""
 
 import re
 
@@ -13,11 +16,14 @@ _TOKENS = re.compile(
     r"(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
     r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\")"
     rf"|(?P<iri>{_IRI})"
-    r"|(?P<comment>#[^\n\r]*)",
+    r"|(?P<comment>#[^\n\r]*)"
+    r"|(?P<escape>\\[^\n\r])",  # an escape in a prefixed name's local part (ex:a\#b)
     re.DOTALL,
 )
 _KEYWORD = r"(?<![\w:?$\-.]){}(?![\w:\-])"
-_SERVICE = re.compile(_KEYWORD.format("SERVICE") + r"\s*(?:SILENT\s*)?(?P<target>[^\s{]*)", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![?$:\w])SERVICE\s*(?:SILENT\s*)?(?P<target>[^\s{]*)", re.IGNORECASE)
+_NAMES = re.compile(r"[?$]\w+|:[\w\-.:%]+")  # variables, and the local parts of prefixed names
+_ANY_SERVICE = re.compile("SERVICE", re.IGNORECASE)
 _FROM = re.compile(_KEYWORD.format("FROM"), re.IGNORECASE)
 _PREFIX_DECL = re.compile(_KEYWORD.format("PREFIX") + r"\s*([^\s:]*):\s*<(\d+)>", re.IGNORECASE)
 _PREFIXED_NAME = re.compile(r"([^\s:]*):(\S*)")
@@ -43,7 +49,7 @@ def _skeleton(query: str) -> tuple[str, list[str]]:
         if match.lastgroup == "iri":
             iris.append(match.group(0)[1:-1])
             return f" <{len(iris) - 1}> "
-        return " "
+        return "_" if match.lastgroup == "escape" else " "
 
     return _TOKENS.sub(blank, unescape_codepoints(query)), iris
 
@@ -63,7 +69,8 @@ def service_targets(query: str) -> list[str | None]:
             targets.append(prefixes[prefixed.group(1)] + prefixed.group(2))
         else:
             targets.append(None)
-    return targets
+    hidden = len(_ANY_SERVICE.findall(_NAMES.sub(" ", skeleton))) - len(targets)
+    return targets + [None] * max(hidden, 0)  # a "service" not read as a call is refused as unreadable
 
 
 def has_from_clause(query: str) -> bool:

@@ -6,9 +6,6 @@ server, so these tests pin down what a client on the wire sees: results in the n
 formats, federation from another engine, the timeout that really stops the work, the SERVICE
 guard that never contacts the remote, CORS, the read-only refusal and the request size limit.
 A second server is started by the last test, which stops it with SIGTERM in mid-query.
-
-Tests marked xfail(strict=True) pin down server bugs found here; each reason names the cause.
-When one is fixed its test passes, strict xfail fails the run, and the mark should be removed.
 """
 
 import csv
@@ -62,6 +59,8 @@ def free_port() -> int:
 
 
 class LiveServer:
+    """A running `hrckg serve`: its process, port and log, and small HTTP helpers over fresh connections."""
+
     def __init__(self, process: subprocess.Popen, port: int, log: Path):
         self.process, self.port, self.log = process, port, log
         self.endpoint = f"http://127.0.0.1:{port}/sparql"
@@ -131,6 +130,14 @@ def _all_stats() -> dict[int, tuple[str, int, int]]:
     return stats
 
 
+def _runs_server_on(pid: int, port: int) -> bool:
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return b"serve" in arguments and str(port).encode() in arguments
+
+
 def _alive(pid: int) -> bool:
     stat = _stat(pid)
     return stat is not None and stat[0] not in ("Z", "X")
@@ -148,7 +155,7 @@ def cpu_growth(pids, interval: float) -> dict[int, float]:
     return growth
 
 
-def busy_processes(server: "LiveServer", attempts: int = 4, interval: float = 0.5) -> set[int]:
+def busy_processes(server: LiveServer, attempts: int = 4, interval: float = 0.5) -> set[int]:
     """The processes under the server that burn CPU (a query being evaluated), sampled a few times."""
     for _ in range(attempts):
         busy = {pid for pid, used in cpu_growth(server.descendants(), interval).items() if used >= 0.1}
@@ -239,7 +246,7 @@ def stop_server(live: LiveServer, pids: set[int]) -> None:
     while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     for pid in pids:
-        if _alive(pid):
+        if _alive(pid) and _runs_server_on(pid, live.port):  # never a pid since reused by another program
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -494,10 +501,6 @@ def test_forbidden_service_never_contacts_the_remote(server, listener, template,
     _assert_refused_without_contact(server, listener, template.format(base=listener.base), method)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server/query_text.py's lexer does not match SPARQL's: _KEYWORD's lookbehind skips a SERVICE glued to "
-    "'.', and a prefixed name's backslash escape (PN_LOCAL_ESC) \\# or \\' is read as a comment or a string "
-    "that hides the SERVICE; pyoxigraph then calls the remote (SSRF)"))
 @pytest.mark.parametrize("template", [
     pytest.param("SELECT * WHERE {{ ?x ?y ?z .SERVICE <{base}sparql> {{ ?s ?p ?o }} }}", id="glued-to-dot"),
     pytest.param("PREFIX ex: <http://example.org/> SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ ?x ex:a\\# ?w }} "
@@ -617,9 +620,6 @@ def test_query_body_of_exactly_one_mebibyte_is_answered(server):
     assert json.loads(body)["boolean"] is True
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "werkzeug's LimitedStream stops reading at MAX_CONTENT_LENGTH without raising when the body is "
-    "chunked (no Content-Length), so server/sparql.py gets the first 1 MiB and answers it as the query"))
 def test_chunked_query_body_over_one_mebibyte_is_refused_with_413(server):
     """A chunked (no Content-Length) query body over 1 MiB gets 413, not its first MiB answered as the query."""
     head, tail = b"SELECT ?s WHERE { ?s ?p ?o }\n#", b"\nLIMIT 1\n"
@@ -651,9 +651,6 @@ def test_long_get_query_gets_414_and_the_same_query_by_post_is_answered(server):
 # --- HEAD ------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server/sparql.py protocol_request tests request.method == 'GET', so a HEAD (which Flask routes to the "
-    "GET view and the Allow header offers) is handled as a POST without Content-Type: 400"))
 def test_head_query_is_answered_like_get_without_a_body(server):
     """HEAD /sparql?query=... gets the GET's status and content type, and no body."""
     status, headers, body = server.request("HEAD", "/sparql?query=ASK%7B%7D", headers={"Accept": "application/json"})

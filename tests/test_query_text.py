@@ -19,6 +19,15 @@ from hrckg.query_text import has_from_clause, service_targets, unescape_codepoin
     ("SELECT * { ?s ?p ?o } # SERVICE <http://a/>", []),
     ("SELECT * { ?s <http://e/SERVICE> ?o . ?s ex:SERVICE ?o . ?s ?p $SERVICE }", []),
     ("SELECT * { ?s ?p 'it''s' . SERVICE <http://a/> {} }", ["http://a/"]),
+    # The engine needs no space around a keyword and backtracks: each of these is a call.
+    ("SELECT * { ?x ?y ?z .SERVICE <http://a/> {} }", ["http://a/"]),
+    ("SELECT * { ?s ?p 1SERVICE<http://a/>{} }", [None]),
+    ("PREFIX SERVICEex: <http://a/> SELECT * { SERVICEex:e {} }", [None, None]),
+    # An escape in a prefixed name is neither a comment nor a string.
+    ("PREFIX ex: <http://e/> SELECT * { ?x ex:a\\# ?w SERVICE <http://a/> {} }", ["http://a/"]),
+    ("PREFIX ex: <http://e/> SELECT * { ?x ex:a\\' ?w SERVICE <http://a/> { FILTER(?w != 'q') } }", ["http://a/"]),
+    # ...while names that merely contain the word are not calls.
+    ("SELECT * { ?s schema:serviceArea ?o . ?serviceX ?p ?o }", []),
 ])
 def test_service_targets(query, targets):
     assert service_targets(query) == targets

@@ -12,6 +12,7 @@ import pytest
 from rdflib import Graph
 
 from hrckg.app import create_app
+from hrckg.errors import QueryFailed
 
 EX = "http://example.org/"
 G1, G2 = ox.NamedNode(EX + "g1"), ox.NamedNode(EX + "g2")
@@ -396,6 +397,30 @@ def test_service_allow_list(app):
         assert client.get("/sparql", query_string={"query": other}).status_code == 403
     finally:
         allowing.extensions["hrckg.pool"].close()
+
+
+def test_query_processes_cannot_reach_the_network_when_no_service_is_allowed(app):
+    """Defence in depth: a SERVICE call that got past the check still reaches nothing."""
+    import socket
+
+    from hrckg.executor import Job
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        job = Job(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", {"results": "json", "graph": None})
+        with pytest.raises(QueryFailed, match="unreachable"):
+            app.extensions["hrckg.pool"].run(job, timeout=10)
+        with pytest.raises(socket.timeout):
+            listener.accept()
+
+
+@pytest.mark.parametrize("prefix", ["https://query.wikidata.org", "query.wikidata.org/", "https://user@evil.example/"])
+def test_service_allow_list_entries_must_name_a_whole_host(prefix):
+    with pytest.raises(ValueError, match="must be an http\\(s\\) IRI with a host and a '/' after it"):
+        create_app({"SERVICE_ALLOWLIST": (prefix,)}, store=small_store())
 
 
 # --- limits ------------------------------------------------------------------------------------------
