@@ -5,6 +5,7 @@ format gives its quality, q=0 means "not acceptable", and among equally acceptab
 server's order decides. A `format` parameter, when given, wins over the Accept header."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
 
@@ -60,8 +61,11 @@ class MediaRange:
         return 2 if self.subtype == sub else -1
 
 
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """The media ranges of an Accept header; malformed members are skipped, as browsers do."""
+@lru_cache(maxsize=256)
+def parse_accept(header: str | None) -> tuple[MediaRange, ...]:
+    """The media ranges of an Accept header; malformed members are skipped, as browsers do.
+
+    Cached: clients send the same few headers over and over."""
     ranges = []
     for member in (header or "").split(","):
         media, *params = (part.strip() for part in member.split(";"))
@@ -77,10 +81,10 @@ def parse_accept(header: str | None) -> list[MediaRange]:
                 except ValueError:
                     quality = 0.0
         ranges.append(MediaRange(main, sub, quality))
-    return ranges
+    return tuple(ranges)
 
 
-def quality(ranges: list[MediaRange], fmt: Format) -> float:
+def quality(ranges, fmt: Format) -> float:
     """The quality the client gives fmt: that of the most specific range matching any of its types."""
     best_specificity, best_quality = -1, 0.0
     for media_type in (fmt.media_type,) + fmt.aliases:

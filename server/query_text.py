@@ -9,6 +9,7 @@ as a call, and a call whose endpoint cannot be read as an IRI is never allowed. 
 are also cut off from the network when no SERVICE is allowed (executor.py)."""
 
 import re
+from functools import lru_cache
 
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
@@ -41,8 +42,11 @@ def unescape_codepoints(query: str) -> str:
     return _CODEPOINT_ESCAPE.sub(replace, query)
 
 
-def _skeleton(query: str) -> tuple[str, list[str]]:
-    """The query with strings and comments blanked and each IRI replaced by a numbered marker."""
+@lru_cache(maxsize=1024)
+def _skeleton(query: str) -> tuple[str, tuple[str, ...]]:
+    """The query with strings and comments blanked and each IRI replaced by a numbered marker.
+
+    Cached: the same queries come again and again (a gallery, a dashboard, a benchmark)."""
     iris: list[str] = []
 
     def blank(match):
@@ -51,7 +55,7 @@ def _skeleton(query: str) -> tuple[str, list[str]]:
             return f" <{len(iris) - 1}> "
         return "_" if match.lastgroup == "escape" else " "
 
-    return _TOKENS.sub(blank, unescape_codepoints(query)), iris
+    return _TOKENS.sub(blank, unescape_codepoints(query)), tuple(iris)
 
 
 def service_targets(query: str) -> list[str | None]:
