@@ -32,7 +32,8 @@ def decode_form(raw: bytes, where: str) -> list[tuple[str, str]]:
         try:
             pairs.append(tuple(unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8") for part in (key, value)))
         except UnicodeDecodeError as err:
-            raise BadRequest(f"the {where} is not valid UTF-8 (parameter {key[:40]!r}, byte {err.start})") from None
+            name = key[:40].decode("utf-8", "replace")
+            raise BadRequest(f"the {where} is not valid UTF-8 (parameter {name!r}, byte {err.start})") from None
     return pairs
 
 
