@@ -6,7 +6,7 @@ served at GET /sparql without a query; VoID at /.well-known/void (RFC 5785, VoID
 
 from collections import defaultdict
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
@@ -57,7 +57,9 @@ def link_target(iri: str) -> str:
     for prefix in LINK_TARGETS:
         if iri.startswith(prefix):
             return prefix
-    scheme, _, rest = iri.partition("://")
+    scheme, separator, rest = iri.partition("://")
+    if not separator:  # urn:, mailto:...: the scheme is the best name we have
+        return iri.split(":", 1)[0] + ":"
     return f"{scheme}://{rest.split('/', 1)[0]}/"
 
 
@@ -200,7 +202,7 @@ def service_description_response():
 
 @blueprint.get("/.well-known/void")
 def void():
-    endpoint = request.host_url + "sparql"
+    endpoint = url_for("sparql.endpoint", _external=True)
     stats = current_statistics()
     graph = void_description(endpoint, request.base_url, stats)
     return _respond(graph, "void.html", endpoint=endpoint, stats=stats, targets=LINK_TARGETS, dataset=DATASET)

@@ -12,8 +12,8 @@ from werkzeug.exceptions import HTTPException
 from . import conneg
 
 PLAIN = conneg.Format("text", "text/plain", "txt")
-JSON = conneg.Format("json", "application/json", "json")
-_ERROR_FORMATS = (PLAIN, JSON, conneg.HTML)
+ERROR_JSON = conneg.Format("json", "application/json", "json")
+_ERROR_FORMATS = (PLAIN, ERROR_JSON, conneg.HTML)
 _POSITION = re.compile(r"^error at (\d+):(\d+): ")
 
 
@@ -84,7 +84,7 @@ class QueryFailed(ClientError):
 def error_response(error: ClientError):
     fmt = conneg.negotiate(request.headers.get("Accept"), None, _ERROR_FORMATS) or PLAIN
     where = {key: value for key, value in (("line", error.line), ("column", error.column)) if value is not None}
-    if fmt is JSON:
+    if fmt is ERROR_JSON:
         body = {"error": {"status": error.status, "code": error.code, "message": error.message, **where}}
         response = current_app.json.response(body)
     elif fmt is conneg.HTML:

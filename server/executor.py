@@ -6,6 +6,7 @@ read-only from disk). The web worker waits for the answer with a deadline; on ti
 the child, which frees the CPU and memory at once, and forks a fresh one. A child also gets an
 address-space limit, so a query that would exhaust memory dies alone."""
 
+import logging
 import os
 import resource
 import signal
@@ -22,6 +23,8 @@ from . import conneg, results
 from .errors import QueryFailed, QueryMalformed, QueryNotAcceptable, QueryTimeout, ServerBusy
 
 CHUNK = 1 << 16
+# What pyoxigraph raises for a query it cannot evaluate (a failed SERVICE call, a store error).
+ENGINE_ERRORS = (OSError, RuntimeError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def evaluate(store, job: Job):
         result = store.query(job.query, **_dataset_options(job))
     except SyntaxError as err:
         return "error", "malformed", str(err)
-    except Exception as err:  # noqa: BLE001 - the engine's message is the user's explanation
+    except ENGINE_ERRORS as err:  # the engine's message is the user's explanation
         return "error", "failed", str(err)
     kind = results.result_kind(result)
     format_name = job.formats.get(kind)
@@ -74,8 +77,11 @@ def evaluate(store, job: Job):
     fmt = conneg.format_named(format_name, conneg.ALL_FORMATS)
     try:
         body = results.write(result, fmt, job.max_rows, job.max_bytes, job.limit_link)
-    except Exception as err:  # noqa: BLE001 - evaluation is lazy: errors surface while writing
+    except ENGINE_ERRORS as err:  # evaluation is lazy: the engine's errors surface while writing
         return "error", "failed", str(err)
+    except Exception:  # noqa: BLE001 - a bug of ours: logged here, never shown to the client
+        logging.getLogger(__name__).exception("could not write the answer to %r", job.query[:200])
+        return "error", "failed", "the server could not write this answer; the error has been logged"
     data = b"".join(body.chunks)
     return "ok", Answer(kind, fmt.name, body.rows, body.truncated_by, len(data)), data
 
@@ -155,13 +161,49 @@ class _Child:
         context = get_context("fork")
         self.connection, child_end = context.Pipe()
         self.process = context.Process(target=_child_main, args=(child_end, open_store, memory_limit, offline), daemon=True)
-        self.process.start()
-        child_end.close()
+        try:
+            self.process.start()
+        except BaseException:
+            self.connection.close()
+            raise
+        finally:
+            child_end.close()
 
     def kill(self) -> None:
         self.process.kill()
         self.process.join(5)
         self.connection.close()
+
+
+class _Stream:
+    """The rest of a large answer, read from the child as the client takes it.
+
+    An object rather than a generator: the WSGI server calls close() even when it never iterates
+    (a HEAD request), and the child must then be discarded, not leaked."""
+
+    def __init__(self, pool, child: _Child, first: bytes, size: int, deadline: float):
+        self._pool, self._child, self._first, self._size, self._deadline = pool, child, first, size, deadline
+        self._received, self._settled = len(first), False
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._first
+        try:
+            while self._received < self._size:
+                if not self._child.connection.poll(max(1.0, self._deadline - time.monotonic())):
+                    return
+                chunk = self._child.connection.recv_bytes()
+                self._received += len(chunk)
+                if self._received >= self._size:
+                    self.close()  # read to the end: the child can serve the next query at once
+                yield chunk
+        except (EOFError, OSError):
+            return
+
+    def close(self) -> None:
+        """Give the child back if the answer was read to the end; otherwise its pipe is in an unknown state."""
+        if not self._settled:
+            self._settled = True
+            self._pool._release(self._child) if self._received >= self._size else self._pool._discard(self._child)
 
 
 class QueryPool:
@@ -215,11 +257,16 @@ class QueryPool:
                 self._discard(child)
                 raise QueryTimeout(f"the query ran for more than {timeout:g} s and was stopped")
             status, head, payload = child.connection.recv()
+        except QueryTimeout:
+            raise
         except (EOFError, OSError):
             self._discard(child)
             limit = f"{self._memory_limit >> 20} MiB" if self._memory_limit else "the machine's"
             raise QueryFailed(f"the query process died, most likely because the query needed more than {limit} "
                               "of memory (the QUERY_MEMORY_LIMIT setting)") from None
+        except BaseException:
+            self._discard(child)
+            raise
         if status == "error":
             self._release(child)
             if head == "malformed":
@@ -230,24 +277,7 @@ class QueryPool:
         if len(payload) == head.size:
             self._release(child)
             return head, iter((payload,))
-        return head, self._body(child, payload, head.size, deadline)
-
-    def _body(self, child: _Child, first: bytes, size: int, deadline: float) -> Iterator[bytes]:
-        """Stream the rest of a large answer from the child, then give the child back."""
-        received = len(first)
-        try:
-            yield first
-            while received < size:
-                if not child.connection.poll(max(1.0, deadline - time.monotonic())):
-                    return
-                chunk = child.connection.recv_bytes()
-                received += len(chunk)
-                yield chunk
-        except (EOFError, OSError):
-            return
-        finally:
-            # A body left half-read (the client went away) leaves the pipe in an unknown state.
-            self._release(child) if received >= size else self._discard(child)
+        return head, _Stream(self, child, payload, head.size, deadline)
 
     def close(self) -> None:
         with self._condition:

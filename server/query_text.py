@@ -5,7 +5,8 @@ small lexer: it removes what can hide a keyword (comments, strings, IRIs, escape
 what is left. It errs on the side of refusing. The engine's parser needs no space around a
 keyword and backtracks (`.SERVICE`, `1SERVICE<...>` and `SERVICEex:e` are all calls), so every
 "service" left outside a string, IRI, variable name or the local part of a prefixed name counts
-as a call, and a call whose endpoint cannot be read as an IRI is never allowed. Query processes
+as a call, and a call whose endpoint is not written as a full IRI (a variable, a prefixed name
+whose prefix could be redeclared in ways a lexer cannot follow) is never allowed. Query processes
 are also cut off from the network when no SERVICE is allowed (executor.py)."""
 
 import re
@@ -26,8 +27,6 @@ _SERVICE = re.compile(r"(?<![?$:\w])SERVICE\s*(?:SILENT\s*)?(?P<target>[^\s{]*)"
 _NAMES = re.compile(r"[?$]\w+|:[\w\-.:%]+")  # variables, and the local parts of prefixed names
 _ANY_SERVICE = re.compile("SERVICE", re.IGNORECASE)
 _FROM = re.compile(_KEYWORD.format("FROM"), re.IGNORECASE)
-_PREFIX_DECL = re.compile(_KEYWORD.format("PREFIX") + r"\s*([^\s:]*):\s*<(\d+)>", re.IGNORECASE)
-_PREFIXED_NAME = re.compile(r"([^\s:]*):(\S*)")
 
 
 def unescape_codepoints(query: str) -> str:
@@ -42,11 +41,14 @@ def unescape_codepoints(query: str) -> str:
     return _CODEPOINT_ESCAPE.sub(replace, query)
 
 
-@lru_cache(maxsize=1024)
 def _skeleton(query: str) -> tuple[str, tuple[str, ...]]:
     """The query with strings and comments blanked and each IRI replaced by a numbered marker.
 
-    Cached: the same queries come again and again (a gallery, a dashboard, a benchmark)."""
+    Short queries are cached: the same ones come again and again (a gallery, a dashboard)."""
+    return _cached_skeleton(query) if len(query) <= 4096 else _make_skeleton(query)
+
+
+def _make_skeleton(query: str) -> tuple[str, tuple[str, ...]]:
     iris: list[str] = []
 
     def blank(match):
@@ -58,21 +60,16 @@ def _skeleton(query: str) -> tuple[str, tuple[str, ...]]:
     return _TOKENS.sub(blank, unescape_codepoints(query)), tuple(iris)
 
 
+_cached_skeleton = lru_cache(maxsize=512)(_make_skeleton)
+
+
 def service_targets(query: str) -> list[str | None]:
-    """The endpoint of every SERVICE call in the query; None for a target that is not a plain IRI."""
+    """The endpoint of every SERVICE call in the query; None for one not written as a full IRI."""
     skeleton, iris = _skeleton(query)
-    prefixes = {m.group(1): iris[int(m.group(2))] for m in _PREFIX_DECL.finditer(skeleton)}
     targets: list[str | None] = []
     for match in _SERVICE.finditer(skeleton):
-        target = match.group("target")
-        marker = re.fullmatch(r"<(\d+)>", target)
-        prefixed = _PREFIXED_NAME.fullmatch(target)
-        if marker:
-            targets.append(iris[int(marker.group(1))])
-        elif prefixed and prefixed.group(1) in prefixes:
-            targets.append(prefixes[prefixed.group(1)] + prefixed.group(2))
-        else:
-            targets.append(None)
+        marker = re.fullmatch(r"<(\d+)>", match.group("target"))
+        targets.append(iris[int(marker.group(1))] if marker else None)
     hidden = len(_ANY_SERVICE.findall(_NAMES.sub(" ", skeleton))) - len(targets)
     return targets + [None] * max(hidden, 0)  # a "service" not read as a call is refused as unreadable
 

@@ -5,6 +5,7 @@ per row and a truncated answer is still a well-formed document. Graphs (CONSTRUC
 capped here and written by pyoxigraph."""
 
 import csv
+import re
 import io
 import json
 from dataclasses import dataclass, field
@@ -34,9 +35,6 @@ class Body:
     rows: int = 0
     truncated_by: str | None = None  # "rows" or "bytes"
 
-    @property
-    def size(self) -> int:
-        return sum(map(len, self.chunks))
 
 
 # --- one term in each results format ---------------------------------------------------------
@@ -57,19 +55,28 @@ def _json_term(term) -> str:
     return '{"type":"literal","value":' + _json_string(term.value) + "}"
 
 
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    """Escape for XML 1.0: markup characters, a carriage return (which parsers would turn into a
+    line feed) and the control characters XML cannot carry at all (replaced by U+FFFD)."""
+    return escape(_XML_FORBIDDEN.sub("\ufffd", value)).replace("\r", "&#13;")
+
+
 def _xml_term(term) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Triple):
         parts = (("subject", term.subject), ("predicate", term.predicate), ("object", term.object))
         return "<triple>" + "".join(f"<{n}>{_xml_term(t)}</{n}>" for n, t in parts) + "</triple>"
     if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
     if term.datatype.value != XSD_STRING:
-        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-    return f"<literal>{escape(term.value)}</literal>"
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
+    return f"<literal>{_xml_text(term.value)}</literal>"
 
 
 def _csv_term(term) -> str:
@@ -81,8 +88,8 @@ def _csv_term(term) -> str:
 
 
 def _tsv_term(term) -> str:
-    # N-Triples syntax as the TSV format asks; a tab inside a literal must be escaped too.
-    return str(term).replace("\t", "\\t")
+    """N-Triples syntax, as the TSV format asks (pyoxigraph escapes tabs and line breaks in literals)."""
+    return str(term)
 
 
 def _csv_line(values) -> str:
@@ -152,20 +159,23 @@ def write_boolean(value: bool, fmt) -> Body:
                 f"<head/>\n<boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n")
     elif fmt in (conneg.CSV, conneg.TSV):
         # The CSV/TSV results specification has no boolean form; this is what Jena and Virtuoso send.
-        text = ("_askResult\r\n" if fmt == conneg.CSV else "?_askResult\n") + ("true" if value else "false") + "\n"
+        end = "\r\n" if fmt == conneg.CSV else "\n"
+        text = ("_askResult" if fmt == conneg.CSV else "?_askResult") + end + ("true" if value else "false") + end
     else:
         raise ValueError(f"{fmt.name} is not a results format")
     return Body([text.encode("utf-8")], 1)
 
 
 def write_graph(triples, fmt, max_rows: int, max_bytes: int) -> Body:
-    """Serialize at most max_rows triples whose N-Triples form stays within max_bytes."""
+    """Serialize at most max_rows triples whose N-Triples form stays within max_bytes (UTF-8).
+
+    Turtle is smaller than N-Triples; RDF/XML and JSON-LD can be somewhat larger than the cap."""
     kept, size, truncated_by = [], 0, None
     for triple in triples:
         if len(kept) == max_rows:
             truncated_by = "rows"
             break
-        size += len(str(triple)) + 3
+        size += len(str(triple).encode("utf-8")) + 3
         if size > max_bytes:
             truncated_by = "bytes"
             break

@@ -29,8 +29,6 @@ def run(app, host: str, port: int, workers: int, threads: int, access_log: bool 
         "keepalive": 5,
         # Long SPARQL queries come by GET too; gunicorn's largest request line (the default is 4094).
         "limit_request_line": 8190,
-        # Let the kernel spread new connections over the workers instead of the first one taking most.
-        "reuse_port": True,
         # A worker's own heartbeat is not blocked by a running query (the query runs in a child
         # process), so gunicorn's timeout only catches a worker that is really stuck.
         "timeout": int(app.config["QUERY_TIMEOUT"]) + 30,

@@ -99,7 +99,8 @@ def check_service_calls(query: str, allowed_prefixes) -> None:
     """Refuse SERVICE calls unless their endpoint starts with an allowed prefix (SSRF guard)."""
     for target in service_targets(query):
         if target is None:
-            raise ServiceForbidden("SERVICE with a variable or relative endpoint is not allowed on this server")
+            raise ServiceForbidden("SERVICE must name its endpoint with a full IRI such as <https://example.org/sparql>; "
+                                   "a variable or prefixed name is not allowed on this server")
         if not any(target.startswith(prefix) for prefix in allowed_prefixes):
             raise ServiceForbidden(f"SERVICE calls to <{target}> are not allowed on this server "
                                    "(the allow-list is set by the SERVICE_ALLOWLIST setting)")

@@ -9,7 +9,8 @@ from hrckg.query_text import has_from_clause, service_targets, unescape_codepoin
     ("SELECT * { SERVICE <http://x/s> { ?s ?p ?o } }", ["http://x/s"]),
     ("SELECT * {service<http://x/s>{}}", ["http://x/s"]),
     ("SELECT * { SERVICE SILENT <http://x/s> {} }", ["http://x/s"]),
-    ("PREFIX wd: <http://wd/> SELECT * { SERVICE wd:sparql{ ?s ?p ?o } }", ["http://wd/sparql"]),
+    # A prefixed name is never trusted: PREFIXw:<...> or a PREFIX inside a variable name can redeclare it.
+    ("PREFIX wd: <http://wd/> SELECT * { SERVICE wd:sparql{ ?s ?p ?o } }", [None]),
     ("SELECT * { SERVICE ?endpoint {} }", [None]),
     ("SELECT * { SERVICE undeclared:x {} }", [None]),
     ("SELECT * { \\u0053ERVICE <http://x/s> {} }", ["http://x/s"]),  # \u escapes apply before parsing

@@ -81,6 +81,27 @@ def test_query_head(client):
     assert response.data == b""
 
 
+def test_head_of_a_large_answer_gives_its_query_process_back():
+    """The body of a HEAD answer is never read; the query process must not be leaked for it."""
+    single = create_app({"QUERY_PROCESSES": 1, "QUERY_TIMEOUT": 5}, store=small_store())
+    try:
+        client = single.test_client()
+        large = "SELECT ?n WHERE { VALUES ?n { " + " ".join(map(str, range(9000))) + " } }"
+        for _ in range(3):
+            with client.head("/sparql", query_string={"query": large}) as response:  # closed, as a WSGI server does
+                assert response.status_code == 200
+        assert subjects(client.get("/sparql", query_string={"query": ALL})) == [EX + "a", EX + "b", EX + "c"]
+    finally:
+        single.extensions["hrckg.pool"].close()
+
+
+def test_xml_results_carry_control_characters_safely(client):
+    query = 'SELECT ?x WHERE { BIND("a\\u000Cb\\rc" AS ?x) }'
+    response = client.get("/sparql", query_string={"query": query, "format": "xml"})
+    literal = ET.fromstring(response.data).find(f"{SRX}results/{SRX}result/{SRX}binding/{SRX}literal")
+    assert literal.text == "a\ufffdb\rc"  # U+000C cannot be written in XML 1.0; the CR survives parsing
+
+
 def test_non_ascii_query_text_is_read_as_utf8(client):
     query = 'SELECT ?x WHERE { BIND("人权" AS ?x) }'
     for response in (client.get("/sparql", query_string={"query": query}),
@@ -189,7 +210,7 @@ def test_unbound_variables_are_left_out(client):
 @pytest.mark.parametrize("accept, expected_type, expected_body", [
     ("application/sparql-results+json", "application/sparql-results+json", b'"boolean": true'),
     ("application/sparql-results+xml", "application/sparql-results+xml", b"<boolean>true</boolean>"),
-    ("text/csv", "text/csv", b"true"),
+    ("text/csv", "text/csv", b"_askResult\r\ntrue\r\n"),
     ("text/tab-separated-values", "text/tab-separated-values", b"true"),
 ])
 def test_query_content_type_ask(client, accept, expected_type, expected_body):
