@@ -24,9 +24,12 @@ class ClientError(Exception):
     code = "bad_request"
     title = "Bad request"
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, *,
+                 status: int | None = None, code: str | None = None, title: str | None = None):
+        """status, code and title override the class's, for errors met outside our own code."""
         super().__init__(message)
         self.message, self.line, self.column = message, line, column
+        self.status, self.code, self.title = status or self.status, code or self.code, title or self.title
 
 
 class BadRequest(ClientError):
@@ -68,6 +71,9 @@ class ServiceForbidden(ClientError):
 class PayloadTooLarge(ClientError):
     status, code, title = 413, "too_large", "Request too large"
 
+    def __init__(self, limit: int):
+        super().__init__(f"the request body is larger than the limit of {limit} bytes")
+
 
 class QueryTimeout(ClientError):
     status, code, title = 503, "timeout", "Query timed out"
@@ -103,11 +109,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 413:
-            limit = app.config.get("MAX_CONTENT_LENGTH")
-            return error_response(PayloadTooLarge(f"the request body is larger than the limit of {limit} bytes"))
-        generic = ClientError(error.description or error.name)
-        generic.status, generic.code, generic.title = error.code or 500, error.name.lower().replace(" ", "_"), error.name
-        response = error_response(generic)
+            return error_response(PayloadTooLarge(app.config.get("MAX_CONTENT_LENGTH")))
+        response = error_response(ClientError(error.description or error.name, status=error.code or 500,
+                                              code=error.name.lower().replace(" ", "_"), title=error.name))
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
@@ -115,6 +119,5 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
-        failure = ClientError("the server met an unexpected error; it has been logged")
-        failure.status, failure.code, failure.title = 500, "internal_error", "Internal error"
-        return error_response(failure)
+        return error_response(ClientError("the server met an unexpected error; it has been logged",
+                                          status=500, code="internal_error", title="Internal error"))

@@ -22,11 +22,10 @@ _TOKENS = re.compile(
     r"|(?P<escape>\\[^\n\r])",  # an escape in a prefixed name's local part (ex:a\#b)
     re.DOTALL,
 )
-_KEYWORD = r"(?<![\w:?$\-.]){}(?![\w:\-])"
 _SERVICE = re.compile(r"(?<![?$:\w])SERVICE\s*(?:SILENT\s*)?(?P<target>[^\s{]*)", re.IGNORECASE)
 _NAMES = re.compile(r"[?$]\w+|:[\w\-.:%]+")  # variables, and the local parts of prefixed names
 _ANY_SERVICE = re.compile("SERVICE", re.IGNORECASE)
-_FROM = re.compile(_KEYWORD.format("FROM"), re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w:?$\-.])FROM(?![\w:\-])", re.IGNORECASE)
 
 
 def unescape_codepoints(query: str) -> str:

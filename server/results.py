@@ -100,43 +100,51 @@ def _csv_line(values) -> str:
 
 # --- whole documents -----------------------------------------------------------------------------
 
-def _select_parts(fmt, variables, limit_link):
-    """Header, row writer, separator and footer of a SELECT document in fmt."""
-    names = [v.value for v in variables]
+def _select_header(fmt, names: list[str], limit_link: str | None) -> str:
+    """The start of a SELECT document; JSON and XML heads link to the limits when a cap applied."""
     if fmt == conneg.JSON:
         head = {"vars": names, **({"link": [limit_link]} if limit_link else {})}
-        header = '{"head":' + json.dumps(head, ensure_ascii=False) + ',"results":{"bindings":[\n'
+        return '{"head":' + json.dumps(head, ensure_ascii=False) + ',"results":{"bindings":[\n'
+    if fmt == conneg.XML:
+        link = f"<link href={quoteattr(limit_link)}/>" if limit_link else ""
+        return ('<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>'
+                + "".join(f"<variable name={quoteattr(n)}/>" for n in names) + link + "</head>\n<results>\n")
+    if fmt == conneg.CSV:
+        return _csv_line(names)
+    if fmt == conneg.TSV:
+        return "\t".join("?" + n for n in names) + "\n"
+    raise ValueError(f"{fmt.name} is not a results format")
 
+
+def _select_body(fmt, names: list[str]):
+    """The row writer, the separator between rows and the end of a SELECT document in fmt."""
+    if fmt == conneg.JSON:
         keys = [(n, _json_string(n) + ":") for n in names]
 
         def row(solution):
             return "{" + ",".join(key + _json_term(solution[n]) for n, key in keys if solution[n] is not None) + "}"
 
-        return header, row, ",\n", "\n]}}\n"
+        return row, ",\n", "\n]}}\n"
     if fmt == conneg.XML:
-        link = f"<link href={quoteattr(limit_link)}/>" if limit_link else ""
-        header = ('<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>'
-                  + "".join(f"<variable name={quoteattr(n)}/>" for n in names) + link + "</head>\n<results>\n")
-
         def row(solution):
             bindings = "".join(f"<binding name={quoteattr(n)}>{_xml_term(solution[n])}</binding>"
                                for n in names if solution[n] is not None)
             return f"<result>{bindings}</result>\n"
 
-        return header, row, "", "</results>\n</sparql>\n"
+        return row, "", "</results>\n</sparql>\n"
     if fmt == conneg.CSV:
-        return _csv_line(names), lambda s: _csv_line([_csv_term(s[n]) if s[n] is not None else "" for n in names]), "", ""
+        return lambda s: _csv_line([_csv_term(s[n]) if s[n] is not None else "" for n in names]), "", ""
     if fmt == conneg.TSV:
-        header = "\t".join("?" + n for n in names) + "\n"
-        return header, lambda s: "\t".join(_tsv_term(s[n]) if s[n] is not None else "" for n in names) + "\n", "", ""
+        return lambda s: "\t".join(_tsv_term(s[n]) if s[n] is not None else "" for n in names) + "\n", "", ""
     raise ValueError(f"{fmt.name} is not a results format")
 
 
 def write_select(solutions, fmt, max_rows: int, max_bytes: int, limit_link: str | None = None) -> Body:
     """Serialize solutions up to max_rows rows and about max_bytes bytes, whichever comes first."""
+    names = [variable.value for variable in solutions.variables]
+    row, separator, footer = _select_body(fmt, names)
     rows: list[bytes] = []
     size, truncated_by = 0, None
-    _, row, separator, _ = _select_parts(fmt, solutions.variables, None)
     for solution in solutions:
         if len(rows) == max_rows:
             truncated_by = "rows"
@@ -147,7 +155,7 @@ def write_select(solutions, fmt, max_rows: int, max_bytes: int, limit_link: str 
             break
         rows.append(encoded)
         size += len(encoded)
-    header, _, _, footer = _select_parts(fmt, solutions.variables, limit_link if truncated_by else None)
+    header = _select_header(fmt, names, limit_link if truncated_by else None)
     return Body([header.encode("utf-8"), *rows, footer.encode("utf-8")], len(rows), truncated_by)
 
 

@@ -47,7 +47,7 @@ def _raw_body() -> bytes:
     data = request.get_data(cache=True)
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if request.content_length is None and limit is not None and len(data) >= limit:
-        raise PayloadTooLarge(f"the request body is larger than the limit of {limit} bytes")
+        raise PayloadTooLarge(limit)
     return data
 
 

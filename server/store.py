@@ -10,23 +10,22 @@ import pyoxigraph as ox
 
 from . import graph
 
-_RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG,
-                ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML}
-
-
 def load_file(store: ox.Store, path: Path, graph_iri: str) -> None:
-    """Replace the named graph graph_iri with the content of path."""
+    """Replace the named graph graph_iri with the content of path.
+
+    The file is parsed completely before the graph is touched, so a broken file leaves it as it was."""
     target = ox.NamedNode(graph_iri)
+    rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+    if rdf_format is None:
+        raise graph.LoadError(path, f"unsupported file type {path.suffix!r}")
     try:
-        rdf_format = _RDF_FORMATS[path.suffix.lower()]
-    except KeyError:
-        raise graph.LoadError(path, f"unsupported file type {path.suffix!r}") from None
-    if store.contains_named_graph(target):
-        store.remove_graph(target)
-    try:
-        store.load(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), to_graph=target)
+        quads = [ox.Quad(q.subject, q.predicate, q.object, target)
+                 for q in ox.parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri())]
     except SyntaxError as err:
         raise graph.LoadError(path, str(err)) from None
+    if store.contains_named_graph(target):
+        store.remove_graph(target)
+    store.extend(quads)
 
 
 def load_sources(store: ox.Store, sources=None) -> int:

@@ -1,6 +1,7 @@
 """Loading the project's files into the store: one named graph per file, in memory or on disk."""
 
 import pyoxigraph as ox
+import pytest
 
 from hrckg import graph as files
 from hrckg import store as stores
@@ -37,3 +38,15 @@ def test_select_binds_values_as_substitutions():
     rows = stores.select(store, "SELECT ?state ?code WHERE { ?state <https://w3id.org/hrckg/ontology#isoAlpha3> ?code }",
                          state=ox.NamedNode("https://w3id.org/hrckg/id/country/KHM"))
     assert [row["code"].value for row in rows] == ["KHM"]
+
+
+def test_a_broken_file_leaves_its_graph_as_it_was(tmp_path):
+    source = tmp_path / "part.ttl"
+    source.write_text("<http://e/a> <http://e/p> 1 .\n")
+    store, graph_iri = ox.Store(), "http://e/graph"
+    stores.load_file(store, source, graph_iri)
+    source.write_text("<http://e/a> <http://e/p> 2 .\n<http://e/b> <http://e/p> .\n")
+    with pytest.raises(files.LoadError):
+        stores.load_file(store, source, graph_iri)
+    assert [str(q.object) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))] == [
+        '"1"^^<http://www.w3.org/2001/XMLSchema#integer>']
