@@ -30,8 +30,8 @@ def _serve(args) -> int:
     from .app import create_app
     from .serve import run
 
-    config = {"QUERY_PROCESSES": args.threads, "STORE_PATH": args.store}
-    for key, value in (("QUERY_TIMEOUT", args.timeout), ("MAX_ROWS", args.max_rows),
+    config = {"QUERY_PROCESSES": args.threads}  # one query process per thread
+    for key, value in (("STORE_PATH", args.store), ("QUERY_TIMEOUT", args.timeout), ("MAX_ROWS", args.max_rows),
                        ("SERVICE_ALLOWLIST", tuple(args.allow_service) or None)):
         if value is not None:
             config[key] = value
@@ -44,7 +44,7 @@ def _serve(args) -> int:
 
     with app.app_context():
         stats = current_statistics()
-    where = args.store or "memory"
+    where = app.config["STORE_PATH"] or "memory"
     print(f"hrckg: {stats['triples']:,} triples in {len(stats['graphs'])} named graphs ({where}); "
           f"SPARQL endpoint at http://{args.host}:{args.port}/sparql "
           f"({args.workers} workers x {args.threads} threads; Ctrl-C stops)", flush=True)

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from . import conneg
+from .description import service_description_response
 from .errors import BadRequest, PayloadTooLarge, QueryNotAcceptable, ReadOnly, ServiceForbidden
 from .executor import Job
 from .query_text import has_from_clause, service_targets
@@ -133,8 +134,6 @@ def _iris(params, name: str) -> tuple[str, ...] | None:
 def endpoint():
     query, params = protocol_request()
     if query is None:
-        from .description import service_description_response
-
         return service_description_response()
     config = current_app.config
     check_service_calls(query, config["SERVICE_ALLOWLIST"])
