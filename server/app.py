@@ -2,9 +2,9 @@
 
 import re
 
-from flask import Flask, redirect, url_for
+from flask import Flask
 
-from . import description, errors, sparql
+from . import browse, description, downloads, errors, i18n, ontology_docs, pages, pictures, search, sparql, workbench
 from .executor import QueryPool
 from .store import StoreHandle, curated_store
 
@@ -49,13 +49,27 @@ def create_app(config: dict | None = None, store=None) -> Flask:
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(description.blueprint)
+    for module in (browse, search, pages, workbench, ontology_docs, downloads, pictures):
+        app.register_blueprint(module.blueprint)
     app.after_request(allow_cross_origin_reads)
-
-    @app.get("/")
-    def home():
-        return redirect(url_for("sparql.endpoint"), 303)
-
+    app.after_request(i18n.remember_language)
+    app.after_request(add_security_headers)
+    app.jinja_env.globals.update(ui=i18n.ui, language=i18n.chosen_language, language_url=i18n.language_url)
     return app
+
+
+# Pages load scripts, styles, images and data only from this server, and never run inline code.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+
+
+def add_security_headers(response):
+    """A Content Security Policy on every answer (a view may set a stricter or looser one itself)."""
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    return response
 
 
 def check_allow_list(prefixes) -> None:

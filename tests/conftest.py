@@ -15,3 +15,18 @@ def ontology() -> Graph:
 def curated() -> Graph:
     """ontology/ + data/, merged, as the endpoint serves it."""
     return files.curated_graph()
+
+
+@pytest.fixture(scope="session")
+def site_app():
+    """One app over the curated graph, shared by the page tests (it has a query process pool)."""
+    from hrckg.app import create_app
+
+    app = create_app({"QUERY_PROCESSES": 1})
+    yield app
+    app.extensions["hrckg.pool"].close()
+
+
+@pytest.fixture()
+def client(site_app):
+    return site_app.test_client()

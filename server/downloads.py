@@ -1,0 +1,5 @@
+"""Placeholder so the app can register the blueprint while this module is being written."""
+
+from flask import Blueprint
+
+blueprint = Blueprint("downloads", __name__)
