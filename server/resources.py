@@ -80,9 +80,29 @@ def label_values(store: ox.Store, node) -> dict[str, str]:
     return found
 
 
-def fallback_label(iri: str) -> str:
-    """What to call a resource with no label: its compact IRI, or the last part of its path."""
+# Terms of the reused vocabularies, which are not in our store, named for readers.
+WELL_KNOWN_LABELS = {
+    "rdf:type": ("type", "类型"), "rdfs:label": ("label", "标签"), "rdfs:comment": ("comment", "注释"),
+    "rdfs:seeAlso": ("see also", "另见"), "rdfs:subClassOf": ("subclass of", "子类于"),
+    "rdfs:subPropertyOf": ("subproperty of", "子属性于"), "rdfs:domain": ("domain", "定义域"),
+    "rdfs:range": ("range", "值域"), "owl:inverseOf": ("inverse of", "逆属性"),
+    "skos:prefLabel": ("preferred label", "首选标签"), "skos:altLabel": ("other name", "别名"),
+    "skos:definition": ("definition", "定义"), "skos:inScheme": ("in scheme", "所属概念体系"),
+    "skos:topConceptOf": ("top concept of", "顶层概念于"), "skos:hasTopConcept": ("top concept", "顶层概念"),
+    "skos:exactMatch": ("same as (elsewhere)", "对应外部资源"), "skos:broader": ("broader", "上位概念"),
+    "skos:notation": ("notation", "记号"), "dcterms:title": ("title", "标题"),
+    "dcterms:description": ("description", "描述"), "dcterms:references": ("refers to", "提及"),
+    "dcterms:isPartOf": ("part of", "属于"), "dcterms:date": ("date", "日期"), "dcterms:source": ("source", "来源"),
+    "prov:wasDerivedFrom": ("comes from", "出自"), "org:subOrganizationOf": ("part of organisation", "上级机构"),
+    "eli:is_about": ("is about", "主题"), "eli:cites": ("cites", "引用"),
+}
+
+
+def fallback_label(iri: str, lang: str = "en") -> str:
+    """What to call a resource with no label: a well-known name, its compact IRI, or the last part of its path."""
     short = curie(iri)
+    if short in WELL_KNOWN_LABELS:
+        return i18n.in_language(dict(zip(("en", "zh"), WELL_KNOWN_LABELS[short])), lang)
     if short != iri:
         return short
     return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
@@ -93,7 +113,7 @@ def label(store: ox.Store, node, lang: str) -> str:
     if isinstance(node, ox.Literal):
         return node.value
     return i18n.in_language(label_values(store, node), lang) or (
-        fallback_label(node.value) if isinstance(node, ox.NamedNode) else "_:" + node.value)
+        fallback_label(node.value, lang) if isinstance(node, ox.NamedNode) else "_:" + node.value)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,196 @@
+"""Dereferencing our IRIs: HTML pages for people and RDF by content negotiation (plain HTTP)."""
+
+from html.parser import HTMLParser
+
+import pyoxigraph as ox
+import pytest
+from rdflib.namespace import RDFS
+
+from hrckg.app import create_app
+
+ID = "https://w3id.org/hrckg/id/"
+HRC = "https://w3id.org/hrckg/ontology#"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+KHM = ID + "country/KHM"
+DRAFT = ID + "doc/HRC-51-draft-technical-cooperation"
+REPORT = ID + "doc/A-HRC-35-20"
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: sections by id, their text and links, the html lang."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.lang, self.sections, self.links, self.external, self._stack = None, {}, [], [], []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag == "section":
+            self._stack.append(attrs.get("id"))
+            self.sections.setdefault(attrs.get("id"), {"text": "", "links": []})
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+            if "external" in (attrs.get("class") or ""):
+                self.external.append(attrs["href"])
+            if self._stack:
+                self.sections[self._stack[-1]]["links"].append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "section" and self._stack:
+            self._stack.pop()
+
+    def handle_data(self, data):
+        if self._stack:
+            self.sections[self._stack[-1]]["text"] += data
+
+
+def html(client, path, **headers):
+    response = client.get(path, headers={"Accept": BROWSER, **headers})
+    assert response.status_code == 200, response.data[:300]
+    assert response.mimetype == "text/html"
+    return Page(response.get_data(as_text=True))
+
+
+def triples(response) -> set:
+    return {(t.subject, t.predicate, t.object)
+            for t in ox.parse(response.data, format=ox.RdfFormat.from_media_type(response.mimetype))}
+
+
+@pytest.mark.parametrize("accept, fmt, mimetype", [
+    ("text/turtle", None, "text/turtle"),
+    ("application/n-triples", None, "application/n-triples"),
+    ("application/rdf+xml", None, "application/rdf+xml"),
+    ("application/ld+json", None, "application/ld+json"),
+    (BROWSER, "turtle", "text/turtle"),
+    (BROWSER, "jsonld", "application/ld+json"),
+])
+def test_a_resource_is_served_as_rdf_by_accept_or_format_link(client, accept, fmt, mimetype):
+    response = client.get("/id/country/KHM" + (f"?format={fmt}" if fmt else ""), headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+    assert "Accept" in response.headers["Vary"]
+    graph = triples(response)
+    khm, office = ox.NamedNode(KHM), ox.NamedNode(ID + "org/ohchr-cambodia")
+    assert (khm, ox.NamedNode(HRC + "isoAlpha3"), ox.Literal("KHM")) in graph  # outgoing
+    assert (office, ox.NamedNode(HRC + "locatedIn"), khm) in graph  # incoming
+    label = ox.Literal("OHCHR Cambodia country office", language="en")
+    assert (office, ox.NamedNode(str(RDFS.label)), label) in graph  # a neighbour's label
+
+
+def test_a_browser_gets_html_with_links_to_every_format(client):
+    response = client.get("/id/country/KHM", headers={"Accept": BROWSER})
+    assert response.mimetype == "text/html"
+    page = Page(response.get_data(as_text=True))
+    for fmt in ("turtle", "ntriples", "rdfxml", "jsonld"):
+        assert f"?format={fmt}" in page.links
+    assert '</id/country/KHM?format=turtle>; rel="alternate"; type="text/turtle"' in response.headers["Link"]
+
+
+def test_unknown_iris_in_our_namespace_are_404_pages(client):
+    response = client.get("/id/country/XXX", headers={"Accept": BROWSER})
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "https://w3id.org/hrckg/id/country/XXX" in response.get_data(as_text=True)
+    assert client.get("/id/country/XXX", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+def test_no_acceptable_format_is_406_and_an_unknown_format_400(client):
+    assert client.get("/id/country/KHM", headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/id/country/KHM?format=docx").status_code == 400
+
+
+def test_the_state_page_shows_labels_types_sources_and_what_involves_it(client):
+    page = html(client, "/id/country/KHM?lang=en")
+    assert page.lang == "en"
+    assert "/ontology#State" in page.links
+    assert "柬埔寨" in page.sections["source"]["text"]
+    assert "/id/doc/A-HRC-35-20/para/12" in page.sections["source"]["links"]
+    activities = page.sections["panel-state-activities"]
+    assert "Prison reform in Cambodia" in activities["text"]
+    assert "/id/org/ohchr-cambodia" in activities["links"]
+    incoming = page.sections["incoming"]["text"]
+    assert "mentioned in" in incoming and "located here" in incoming and "institutions" in incoming
+    assert "http://publications.europa.eu/resource/authority/country/KHM" in page.external
+
+
+def test_the_language_switch_changes_labels_and_is_remembered(client):
+    response = client.get("/id/country/KHM?lang=zh", headers={"Accept": BROWSER})
+    page = Page(response.get_data(as_text=True))
+    assert page.lang == "zh"
+    assert "lang=zh" in response.headers["Set-Cookie"]
+    assert "国家" in page.sections["panel-state-activities"]["text"] or "在该国的技术合作" in response.get_data(as_text=True)
+    client.set_cookie("lang", "zh")
+    assert "<h1 id=\"title\">柬埔寨</h1>" in client.get("/id/country/KHM", headers={"Accept": BROWSER}).get_data(as_text=True)
+    client.set_cookie("lang", "en")
+    assert "<h1 id=\"title\">Cambodia</h1>" in client.get("/id/country/KHM", headers={"Accept": BROWSER}).get_data(as_text=True)
+
+
+def test_a_label_missing_in_the_chosen_language_falls_back_to_the_other(client):
+    # Paragraph text exists only in Chinese; the section heading has a Chinese label and an English one.
+    body = client.get("/id/doc/A-HRC-35-20/para/12?lang=en", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert '<span lang="zh">' in body or 'lang="zh"' in body
+    assert "1993 年人权高专办在柬埔寨设立第一个办事处" in body
+
+
+def test_the_draft_lists_its_sponsors_with_membership(client):
+    page = html(client, "/id/doc/HRC-51-draft-technical-cooperation?lang=en")
+    sponsors = page.sections["panel-sponsors"]
+    assert len([link for link in sponsors["links"] if link.startswith("/id/country/")]) == 31
+    assert sponsors["text"].count("yes") == 13
+    assert sponsors["text"].count("no") == 18
+
+
+def test_the_report_shows_its_paragraphs_in_order_with_citations_and_footnotes(client):
+    body = client.get("/id/doc/A-HRC-35-20?lang=en", headers={"Accept": BROWSER}).get_data(as_text=True)
+    text = Page(body).sections["panel-text"]
+    positions = [text["links"].index(f"/id/doc/A-HRC-35-20/para/{n}") for n in (1, 2, 12, 13, 80)]
+    assert positions == sorted(positions)
+    assert "/id/doc/A-HRC-35-20/fn/3" in text["links"]  # footnote 3 of para 13
+    assert "见 A/HRC/29/48, 第 14-24 段。" in text["text"]
+    assert "/id/doc/A-HRC-29-48" in text["links"]  # cited by footnote 3
+
+
+def test_incoming_links_are_grouped_and_named_from_the_resource_side(client):
+    page = html(client, "/id/doc/A-HRC-RES-33-28?lang=en")
+    incoming = page.sections["incoming"]
+    assert "cited by" in incoming["text"]
+    assert "requested" in incoming["text"]
+    assert "/id/doc/A-HRC-35-20" in incoming["links"]
+
+
+def test_an_activity_shows_its_actors_period_and_figures(client):
+    page = html(client, "/id/activity/cambodia-monitoring?lang=en")
+    assert "/id/org/ohchr-cambodia" in page.sections["panel-activity-actors"]["links"]
+    assert "1993" in page.sections["panel-activity-period"]["text"]
+    assert page.sections["panel-activity-figures"]["links"]
+
+
+def test_a_fund_shows_who_runs_it(client):
+    page = html(client, "/id/fund/vf-technical-cooperation?lang=en")
+    assert "/id/fund/vf-technical-cooperation/board" in page.sections["panel-fund-governance"]["links"]
+
+
+@pytest.fixture(scope="module")
+def hostile_app():
+    """A store whose literals hold markup: pages must show it as text."""
+    store = ox.Store()
+    evil = ox.NamedNode(ID + "org/evil")
+    store.add(ox.Quad(evil, ox.NamedNode(str(RDFS.label)), ox.Literal("<script>alert(1)</script>", language="en")))
+    store.add(ox.Quad(evil, ox.NamedNode(HRC + "text"), ox.Literal('"><img src=x onerror=alert(2)>')))
+    store.add(ox.Quad(evil, ox.NamedNode(str(RDFS.seeAlso)), ox.NamedNode('https://example.org/x?a=1&b=<2>'.replace('<', '%3C').replace('>', '%3E'))))
+    app = create_app({"QUERY_PROCESSES": 1}, store=store)
+    yield app
+    app.extensions["hrckg.pool"].close()
+
+
+def test_every_value_is_escaped(hostile_app):
+    response = hostile_app.test_client().get("/id/org/evil", headers={"Accept": BROWSER})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<img src=x" not in body
+    assert 'href="https://example.org/x?a=1&amp;b=%3C2%3E"' in body
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
