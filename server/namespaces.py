@@ -23,6 +23,7 @@ PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/", "skos": "http://www.w3.org/2004/02/skos/core#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "rdf": str(RDF), "owl": str(OWL),
     "xsd": "http://www.w3.org/2001/XMLSchema#", "sh": str(SH), "foaf": "http://xmlns.com/foaf/0.1/",
+    "hrcsh": identifiers.BASE + "shapes#",
 }
 
 

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from flask import Blueprint, current_app, render_template, request
 
 from . import conneg, i18n, panels, pictures, resources
+from .identifiers import BASE
 from .errors import BadRequest, ClientError, QueryNotAcceptable
 from .namespaces import PREFIXES, PROV
 
@@ -22,6 +23,7 @@ _OX_FORMATS = {conneg.TURTLE: ox.RdfFormat.TURTLE, conneg.NTRIPLES: ox.RdfFormat
 INCOMING_SHOWN = 100  # links shown per incoming group; the rest are counted and reachable by a query
 
 HRC = PREFIXES["hrc"]
+SHAPES = BASE + "shapes#"
 DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
 HRC_TEXT = ox.NamedNode(HRC + "text")
 HRC_HEADING = ox.NamedNode(HRC + "heading")
@@ -68,19 +70,46 @@ def _store() -> ox.Store:
 def resource(rest: str = ""):
     node = ox.NamedNode(resources.iri_for_path(request.path))
     store = _store()
+    if not resources.exists(store, node):
+        raise ClientError(f"the graph has nothing about {node.value}", status=404, code="not_found", title="Not found")
+    fmt = _negotiate()
+    if fmt is conneg.HTML:
+        return _answer(render_template("resource.html", **page_context(store, node, i18n.chosen_language())), fmt)
+    return _answer(_serialize(resources.rdf_description(store, node), fmt), fmt)
+
+
+@blueprint.get("/shapes")
+def shapes():
+    """The SHACL shapes (https://w3id.org/hrckg/shapes#Name): one page, an anchor per shape, or RDF."""
+    store, lang = _store(), i18n.chosen_language()
+    fmt = _negotiate()
+    named = sorted({q.subject for q in store.quads_for_pattern(None, None, None, None)
+                    if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(SHAPES)},
+                   key=lambda n: n.value)
+    if fmt is conneg.HTML:
+        described = [{"anchor": node.value[len(SHAPES):], "title": resources.label(store, node, lang),
+                      "properties": outgoing_groups(store, resources.outgoing(store, node), lang)} for node in named]
+        return _answer(render_template("shapes.html", shapes=described), fmt)
+    triples = [triple for node in named for triple in resources.rdf_description(store, node)]
+    return _answer(_serialize(triples, fmt), fmt)
+
+
+def _negotiate() -> conneg.Format:
     try:
         fmt = conneg.negotiate(request.headers.get("Accept"), request.args.get("format"), RESOURCE_FORMATS)
     except conneg.UnknownFormat as err:
         raise BadRequest(str(err)) from None
-    if not resources.exists(store, node):
-        raise ClientError(f"the graph has nothing about {node.value}", status=404, code="not_found", title="Not found")
     if fmt is None:
         raise QueryNotAcceptable("graph")
-    if fmt is conneg.HTML:
-        body = render_template("resource.html", **page_context(store, node, i18n.chosen_language()))
-    else:
-        body = ox.serialize(resources.rdf_description(store, node), format=_OX_FORMATS[fmt],
-                            prefixes=PREFIXES if fmt is conneg.TURTLE else None)
+    return fmt
+
+
+def _serialize(triples, fmt: conneg.Format) -> bytes:
+    return ox.serialize(triples, format=_OX_FORMATS[fmt], prefixes=PREFIXES if fmt is conneg.TURTLE else None)
+
+
+def _answer(body, fmt: conneg.Format):
+    """The response, with the headers that let caches and clients see the other formats."""
     response = current_app.response_class(body, content_type=fmt.content_type)
     response.headers["Vary"] = "Accept, Cookie, Accept-Language"
     response.headers["Link"] = ", ".join(

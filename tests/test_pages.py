@@ -1,5 +1,6 @@
 """Dereferencing our IRIs: HTML pages for people and RDF by content negotiation (plain HTTP)."""
 
+import re
 from html.parser import HTMLParser
 
 import pyoxigraph as ox
@@ -194,3 +195,21 @@ def test_every_value_is_escaped(hostile_app):
     assert "<img src=x" not in body
     assert 'href="https://example.org/x?a=1&amp;b=%3C2%3E"' in body
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_every_shape_iri_dereferences_to_its_anchor_on_the_shapes_page(client, site_app):
+    store = site_app.extensions["hrckg.store"].get()
+    shapes = {q.subject.value for q in store.quads_for_pattern(None, None, None, None)
+              if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith("https://w3id.org/hrckg/shapes#")}
+    body = client.get("/shapes", headers={"Accept": BROWSER}).get_data(as_text=True)
+    anchors = {match for match in re.findall(r'<section id="([^"]+)"', body)}
+    assert anchors == {iri.split("#", 1)[1] for iri in shapes}
+    assert "hrcsh:Agent" in body
+
+
+def test_the_shapes_as_rdf_include_the_lists_and_property_shapes_they_reach(client):
+    graph = triples(client.get("/shapes", headers={"Accept": "text/turtle"}))
+    subjects = {s for s, _, _ in graph}
+    blank_objects = [o for _, _, o in graph if isinstance(o, ox.BlankNode)]
+    assert blank_objects, "the shapes use RDF lists (sh:in, sh:or)"
+    assert all(o in subjects for o in blank_objects)

@@ -1,0 +1,136 @@
+"""What a person does with the site, in a real headless Chromium against a live `hrckg serve`.
+
+Playwright drives Debian's /usr/bin/chromium (never a downloaded browser). Every page must load
+without a Content Security Policy violation, a script error, or a request to another origin;
+a screenshot of each step is saved under test-artifacts/screenshots/ (CI keeps it as an artefact).
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from live import ROOT, start_server, stop_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+PHONE = {"width": 390, "height": 844}
+REPORT_PARAGRAPH_12 = "/id/doc/A-HRC-35-20/para/12"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    live = start_server(tmp_path_factory.mktemp("browser-server"))
+    try:
+        yield live
+    finally:
+        stop_server(live, live.descendants())
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A browser tab on the live server that records what must never happen on our pages."""
+
+    def __init__(self, browser, server, viewport=None):
+        self.base = f"http://127.0.0.1:{server.port}"
+        self.context = browser.new_context(base_url=self.base, viewport=viewport or {"width": 1280, "height": 900},
+                                           locale="en-GB")
+        self.problems: list[str] = []
+        self.context.route("**/*", self._only_our_server)
+        self.page: Page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+
+    def _only_our_server(self, route):
+        url = urlsplit(route.request.url)
+        if url.scheme in ("data", "blob") or (url.hostname == "127.0.0.1" and url.port == int(self.base.rsplit(":", 1)[1])):
+            route.continue_()
+        else:
+            self.problems.append(f"request to another origin: {route.request.url}")
+            route.abort()
+
+    def _console(self, message):
+        if message.type == "error" or "Content Security Policy" in message.text:
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.problems == []
+
+
+@pytest.fixture
+def visit(browser, server):
+    opened = Visit(browser, server)
+    yield opened
+    opened.close()
+
+
+def search(visit: Visit, text: str) -> None:
+    box = visit.page.locator("header form.search input[name=q]")
+    box.fill(text)
+    box.press("Enter")
+    visit.page.wait_for_url(re.compile(r"/search\?"))
+
+
+@pytest.mark.parametrize("text, name", [("柬埔寨", "Chinese"), ("Cambodia", "English")])
+def test_search_from_home_reaches_cambodia_and_the_report_paragraph(visit, text, name):
+    page = visit.page
+    page.goto("/?lang=en")
+    expect(page.locator("h1")).to_be_visible()
+    visit.screenshot("01-home")
+    search(visit, text)
+    first = page.locator("main a[href='/id/country/KHM']").first
+    expect(first).to_be_visible()
+    visit.screenshot(f"02-search-{name}")
+    first.click()
+    page.wait_for_url("**/id/country/KHM")
+    expect(page.locator("h1#title")).to_have_text("Cambodia")
+    visit.screenshot(f"03-cambodia-{name}")
+    page.locator(f"#source a[href='{REPORT_PARAGRAPH_12}']").click()
+    page.wait_for_url("**" + REPORT_PARAGRAPH_12)
+    expect(page.locator("h1#title")).to_have_text("A/HRC/35/20, paragraph 12")
+    expect(page.locator("main")).to_contain_text("1993 年人权高专办在柬埔寨设立第一个办事处")
+    visit.screenshot(f"04-paragraph-12-{name}")
+
+
+def test_the_language_switch_changes_the_page_and_is_remembered(visit):
+    page = visit.page
+    page.goto("/id/country/KHM?lang=en")
+    expect(page.locator("h1#title")).to_have_text("Cambodia")
+    page.locator("#language-switch a[lang=zh]").click()
+    expect(page.locator("h1#title")).to_have_text("柬埔寨")
+    expect(page.locator("html")).to_have_attribute("lang", "zh")
+    visit.screenshot("05-cambodia-zh")
+    page.goto("/id/doc/HRC-51-draft-technical-cooperation")  # no lang= in the address: the cookie decides
+    expect(page.locator("#panel-sponsors h2")).to_have_text("提案国")
+    page.locator("#language-switch a[lang=en]").click()
+    expect(page.locator("#panel-sponsors h2")).to_have_text("Sponsors")
+
+
+def test_pages_fit_a_phone_screen(browser, server):
+    phone = Visit(browser, server, viewport=PHONE)
+    try:
+        for path in ("/id/country/KHM", "/id/doc/A-HRC-35-20", "/id/doc/HRC-51-draft-technical-cooperation"):
+            phone.page.goto(path + "?lang=zh")
+            overflow = phone.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} is {overflow}px wider than a phone screen"
+        phone.screenshot("06-draft-on-a-phone")
+    finally:
+        phone.close()
