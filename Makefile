@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test setup clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: serve test setup browser clean
 
 $(BIN)/hrckg: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +18,12 @@ setup: $(BIN)/hrckg
 serve: setup
 	$(BIN)/hrckg serve
 
-test: setup
+# The browser tests drive Debian's Chromium; a CJK font makes the Chinese pages (and screenshots) readable.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wqy; then \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; fi
+
+test: setup browser
 	$(BIN)/python -m pytest
 
 clean:
