@@ -134,3 +134,23 @@ def test_pages_fit_a_phone_screen(browser, server):
         phone.screenshot("06-draft-on-a-phone")
     finally:
         phone.close()
+
+
+def test_the_citation_network_and_a_neighbourhood_are_drawn(visit):
+    page = visit.page
+    page.goto("/citations?lang=en")
+    picture = page.locator("main svg.picture")
+    expect(picture).to_be_visible()
+    box = picture.bounding_box()
+    assert box["width"] > 300 and box["height"] > 200
+    report = picture.locator("a[href='/id/doc/A-HRC-35-20']")
+    expect(report).to_have_count(1)
+    assert report.bounding_box()["width"] > 0  # drawn, not just present
+    visit.screenshot("07-citation-network")
+    report.click()
+    page.wait_for_url("**/id/doc/A-HRC-35-20")
+    page.goto("/id/country/KHM?lang=en")
+    neighbourhood = page.locator("#neighbourhood svg")
+    expect(neighbourhood).to_be_visible()
+    expect(neighbourhood.locator("a[href='/id/org/ohchr-cambodia']")).to_have_count(1)
+    page.locator("#neighbourhood").screenshot(path=str(SCREENSHOTS / "08-cambodia-neighbourhood.png"))
