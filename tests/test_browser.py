@@ -154,3 +154,20 @@ def test_the_citation_network_and_a_neighbourhood_are_drawn(visit):
     expect(neighbourhood).to_be_visible()
     expect(neighbourhood.locator("a[href='/id/org/ohchr-cambodia']")).to_have_count(1)
     page.locator("#neighbourhood").screenshot(path=str(SCREENSHOTS / "08-cambodia-neighbourhood.png"))
+
+
+def test_a_gallery_query_runs_and_its_results_link_to_our_pages(visit):
+    page = visit.page
+    page.goto("/query?lang=en")
+    expect(page.locator("#workbench.ready #yasgui .CodeMirror")).to_be_visible()
+    page.locator('#gallery-examples a.run-query[data-name="draft-sponsors"]').click()
+    results = page.locator("#yasgui .tabPanel.active")
+    expect(results.locator(".yasr_response_chip")).to_contain_text("31 results")
+    expect(results.locator(".yasr table.dataTable tbody tr")).to_have_count(31)
+    assert "example=draft-sponsors" in page.url  # the address is the shareable link
+    assert "format=csv" in page.locator("#download-csv").get_attribute("href")
+    visit.screenshot("09-workbench-draft-sponsors")
+    results.locator('tbody a.iri.local[href="/id/country/ALB"]').first.click()
+    page.wait_for_url("**/id/country/ALB")
+    expect(page.locator("h1#title")).to_have_text("Albania")
+    expect(page.locator("#panel-state-sponsorships")).to_contain_text("Draft resolution 51/")
