@@ -142,7 +142,7 @@ def void_description(endpoint: str, document: str, stats: dict) -> Graph:
     graph.add((DATASET, RDF.type, VOID.Dataset))
     graph.add((DATASET, DCTERMS.title, Literal("Human Rights Council technical cooperation knowledge graph", lang="en")))
     graph.add((DATASET, DCTERMS.title, Literal("人权理事会技术合作知识图谱", lang="zh")))
-    graph.add((DATASET, DCTERMS.license, URIRef("https://opensource.org/license/mit")))
+    graph.add((DATASET, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
     graph.add((DATASET, VOID.sparqlEndpoint, URIRef(endpoint)))
     graph.add((DATASET, VOID.uriSpace, Literal(ID)))
     graph.add((DATASET, VOID.triples, _int(stats["triples"])))
