@@ -19,6 +19,9 @@ DEFAULTS = {
     "STORE_PATH": None,  # on-disk store; None: in memory
 }
 
+# Blueprints whose answers any origin may read: the endpoint, the descriptions, dereferenced
+# resources, the ontology, dumps and search (linked-data clients in a browser need them all).
+_CROSS_ORIGIN_READS = ("sparql", "description", "pages", "ontology_docs", "downloads", "search")
 # Headers a cross-origin script may read from our answers.
 _EXPOSED = "Content-Type, Content-Length, Vary, HRCKG-Result-Truncated, Retry-After"
 
@@ -53,6 +56,7 @@ def create_app(config: dict | None = None, store=None) -> Flask:
         app.register_blueprint(module.blueprint)
     app.after_request(allow_cross_origin_reads)
     app.after_request(i18n.remember_language)
+    app.after_request(i18n.vary_on_language)
     app.after_request(add_security_headers)
     app.jinja_env.globals.update(ui=i18n.ui, language=i18n.chosen_language, language_url=i18n.language_url)
     return app
@@ -84,7 +88,7 @@ def allow_cross_origin_reads(response):
     """CORS for the read-only endpoints: any origin may query and read the answer."""
     from flask import request
 
-    if request.blueprint in ("sparql", "description"):
+    if request.blueprint in _CROSS_ORIGIN_READS:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = _EXPOSED
         if request.method == "OPTIONS":

@@ -5,11 +5,11 @@ happen in SPARQL (ORDER BY, LIMIT, OFFSET): the store does the work and Python o
 page of rows, however many instances the class has."""
 
 import pyoxigraph as ox
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
-from . import i18n, resources
+from . import i18n, resources, store as stores
 from .description import current_statistics
-from .errors import BadRequest, ClientError
+from .errors import BadRequest, NotFound
 from .identifiers import BASE, ONTOLOGY
 from .namespaces import PREFIXES
 from .store import select
@@ -56,14 +56,6 @@ _ORDERS = {
 }
 
 
-def _store() -> ox.Store:
-    return current_app.extensions["hrckg.store"].get()
-
-
-def not_found(message: str) -> ClientError:
-    return ClientError(message, status=404, code="not_found", title="Not found")
-
-
 def page_number(pages: int) -> int:
     """The 1-based ?page= argument, checked against the number of pages (at least one)."""
     raw = request.args.get("page", "1")
@@ -89,7 +81,7 @@ def class_iri(compact: str, status: int = 404) -> str:
     prefix, colon, local = compact.partition(":")
     if not colon or prefix not in PREFIXES or not local:
         message = f"{compact!r} is not a compact IRI with a known prefix ({', '.join(sorted(PREFIXES))})"
-        raise not_found(message) if status == 404 else BadRequest(message)
+        raise NotFound(message) if status == 404 else BadRequest(message)
     return PREFIXES[prefix] + local
 
 
@@ -104,7 +96,7 @@ def class_rows(store: ox.Store, lang: str) -> list[dict]:
 
 @blueprint.get("/")
 def home():
-    store, lang = _store(), i18n.chosen_language()
+    store, lang = stores.current(), i18n.chosen_language()
     stats = current_statistics()
     documents = [{"href": resources.local_path(iri), "label": resources.label(store, ox.NamedNode(iri), lang)}
                  for iri in SOURCE_DOCUMENTS]
@@ -116,17 +108,17 @@ def home():
 
 @blueprint.get("/browse")
 def all_classes():
-    classes = class_rows(_store(), i18n.chosen_language())
+    classes = class_rows(stores.current(), i18n.chosen_language())
     return render_template("browse.html", classes=classes, triples=current_statistics()["triples"])
 
 
 @blueprint.get("/browse/<compact>")
 def class_index(compact: str):
-    store, lang = _store(), i18n.chosen_language()
+    store, lang = stores.current(), i18n.chosen_language()
     iri = class_iri(compact)
     count = dict(current_statistics()["classes"]).get(iri, 0)
     if not count:
-        raise not_found(f"the graph has no instances of {compact}")
+        raise NotFound(f"the graph has no instances of {compact}")
     sort, order = choice("sort", ("label", "iri")), choice("order", ("asc", "desc"))
     pages = -(-count // PAGE_SIZE)
     page = page_number(pages)

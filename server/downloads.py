@@ -16,9 +16,9 @@ import pyoxigraph as ox
 from flask import Blueprint, current_app, redirect, render_template, send_file, url_for
 
 from . import conneg, description, graph as files
+from .errors import NotFound, negotiated
 from .identifiers import BASE
-from .ontology_docs import (PAGE_FORMATS, SERIALIZATION_PREFIXES, html_response, negotiated, not_found,
-                            rdf_response, statement_key)
+from .ontology_docs import PAGE_FORMATS, SERIALIZATION_PREFIXES, html_response, rdf_response, statement_key
 from .resources import curie, local_path
 
 blueprint = Blueprint("downloads", __name__)
@@ -127,7 +127,7 @@ def downloads_page():
 def download(name):
     dump = next((d for d in dumps() if d.name == name), None)
     if dump is None:
-        raise not_found(f"there is no file {name!r} to download; the files are "
+        raise NotFound(f"there is no file {name!r} to download; the files are "
                         + ", ".join(d.name for d in dumps()))
     return send_file(io.BytesIO(dump.body), mimetype="application/gzip", as_attachment=True,
                      download_name=dump.name, etag=dump.sha256, conditional=True, max_age=3600)
@@ -150,7 +150,7 @@ def named_graph(name):
     iri = GRAPH_PREFIX + name
     size = description.current_statistics()["graphs"].get(iri)
     if size is None:
-        raise not_found(f"there is no named graph {iri}; see /graph for the list")
+        raise NotFound(f"there is no named graph {iri}; see /graph for the list")
     fmt = negotiated(PAGE_FORMATS)
     store = current_app.extensions["hrckg.store"].get()
     triples = [quad.triple for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
@@ -178,5 +178,5 @@ def dataset():
 def linkset(number):
     """The linksets VoID names (https://w3id.org/hrckg/dataset/linkset/1...) are described there too."""
     if not 1 <= number <= len(description.current_statistics()["linksets"]):
-        raise not_found(f"there is no linkset {number}; see /.well-known/void#linksets")
+        raise NotFound(f"there is no linkset {number}; see /.well-known/void#linksets")
     return redirect(url_for("description.void") + "#linksets", 303)

@@ -60,6 +60,29 @@ class QueryNotAcceptable(ClientError):
                          f"this endpoint offers {', '.join(f.media_type for f in offered)}")
 
 
+class NotAcceptable(QueryNotAcceptable):
+    """406 for a page: names the formats this page is offered in."""
+
+    def __init__(self, offered):
+        ClientError.__init__(self, "none of the formats in your Accept header or format parameter is offered here; "
+                                   f"this page is available as {', '.join(f.media_type for f in offered)}")
+
+
+class NotFound(ClientError):
+    status, code, title = 404, "not_found", "Not found"
+
+
+def negotiated(offered) -> conneg.Format:
+    """The format to answer this request with, or the 400/406 error the client gets instead."""
+    try:
+        fmt = conneg.negotiate(request.headers.get("Accept"), request.args.get("format"), offered)
+    except conneg.UnknownFormat as err:
+        raise BadRequest(str(err)) from None
+    if fmt is None:
+        raise NotAcceptable(offered)
+    return fmt
+
+
 class ReadOnly(ClientError):
     status, code, title = 403, "read_only", "Read-only endpoint"
 

@@ -3,7 +3,7 @@ guessed from Accept-Language. Labels fall back to the other language when one is
 
 from urllib.parse import urlencode
 
-from flask import request
+from flask import g, request
 from werkzeug.datastructures import LanguageAccept
 
 LANGUAGES = ("en", "zh")
@@ -12,12 +12,22 @@ _ONE_YEAR = 365 * 24 * 3600
 
 
 def chosen_language() -> str:
-    """?lang= first (the switch link), then the remembered choice, then the browser's preference."""
+    """?lang= first (the switch link), then the remembered choice, then the browser's preference.
+
+    Asking marks the answer as depending on the cookie and Accept-Language (see vary_on_language)."""
+    g.language_used = True
     for candidate in (request.args.get("lang"), request.cookies.get(COOKIE)):
         if candidate in LANGUAGES:
             return candidate
     accepted: LanguageAccept = request.accept_languages
     return accepted.best_match(["en", "zh", "zh-CN", "zh-Hans"], default="en")[:2]
+
+
+def vary_on_language(response):
+    """Caches must keep apart the answers that chosen_language() shaped."""
+    if g.get("language_used"):
+        response.vary.update(("Cookie", "Accept-Language"))
+    return response
 
 
 def remember_language(response):
@@ -29,19 +39,18 @@ def remember_language(response):
 
 
 def in_language(values: dict[str, str], lang: str) -> str | None:
-    """The value for lang, else for the other language, else any value; None when there is none.
+    """The value for lang, else for the other language, else untagged, else any; None when there is none.
 
-    `values` maps a language tag ("" for none) to a value."""
+    `values` maps a language tag ("" for none) to a value; zh-Hans counts as zh, en-GB as en."""
     if not values:
         return None
-    order = [lang, *(other for other in LANGUAGES if other != lang), ""]
-    for tag in order:
-        if tag in values:
-            return values[tag]
-    for tag, value in sorted(values.items()):
-        if tag.split("-")[0] in order:
-            return value
-    return values[sorted(values)[0]]
+    for wanted in (lang, *(other for other in LANGUAGES if other != lang)):
+        if wanted in values:
+            return values[wanted]
+        for tag in sorted(values):
+            if tag.lower().split("-")[0] == wanted:
+                return values[tag]
+    return values.get("", values[sorted(values)[0]])
 
 
 def ui(english: str, chinese: str) -> str:
@@ -50,7 +59,8 @@ def ui(english: str, chinese: str) -> str:
 
 
 def language_url(lang: str) -> str:
-    """This page again, in lang: the same path and arguments with lang= replaced."""
+    """This page again, in lang: the same arguments with lang= replaced. Relative to the page, so a
+    strange path (/\\evil.example) can never turn it into a link to another site."""
     args = request.args.to_dict(flat=False)
     args["lang"] = [lang]
-    return request.path + "?" + urlencode(args, doseq=True)
+    return "?" + urlencode(args, doseq=True)

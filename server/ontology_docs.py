@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from flask import Blueprint, current_app, render_template, request
 
 from . import conneg, description, graph as files, i18n
-from .errors import BadRequest, ClientError, QueryNotAcceptable
+from .errors import NotFound, negotiated
 from .identifiers import ONTOLOGY
 from .namespaces import PREFIXES
 from .resources import curie, local_path
@@ -21,7 +21,9 @@ PAGE_FORMATS = (conneg.HTML, conneg.TURTLE, conneg.NTRIPLES, conneg.RDFXML, conn
 RDF_FORMATS = {conneg.TURTLE: ox.RdfFormat.TURTLE, conneg.NTRIPLES: ox.RdfFormat.N_TRIPLES,
                conneg.RDFXML: ox.RdfFormat.RDF_XML, conneg.JSONLD: ox.RdfFormat.JSON_LD}
 # Prefixes written into Turtle and RDF/XML answers: the project's, and the one the ontology header uses.
-SERIALIZATION_PREFIXES = {**PREFIXES, "vann": "http://purl.org/vocab/vann/"}
+# Our resource IRIs hold slashes, which a prefixed name would have to escape (id:country\\/KHM): they are written in full.
+SERIALIZATION_PREFIXES = {**{k: v for k, v in PREFIXES.items() if k not in ("id", "vocab")},
+                          "vann": "http://purl.org/vocab/vann/"}
 
 ONTOLOGY_FILE = files.ONTOLOGY_DIR / "hrckg.ttl"
 VOCABULARY_FILE = files.ONTOLOGY_DIR / "vocabularies.ttl"
@@ -63,25 +65,6 @@ CHARACTERISTICS = {
 
 # ---------------------------------------------------------------- content negotiation, shared with downloads
 
-class NotAcceptable(QueryNotAcceptable):
-    """406 for a page: names the formats this page is offered in."""
-
-    def __init__(self, offered):
-        ClientError.__init__(self, "none of the formats in your Accept header or format parameter is offered here; "
-                                   f"this page is available as {', '.join(f.media_type for f in offered)}")
-
-
-def negotiated(offered) -> conneg.Format:
-    """The format to answer this request with, or the 400/406 error the client gets instead."""
-    try:
-        fmt = conneg.negotiate(request.headers.get("Accept"), request.args.get("format"), offered)
-    except conneg.UnknownFormat as err:
-        raise BadRequest(str(err)) from None
-    if fmt is None:
-        raise NotAcceptable(offered)
-    return fmt
-
-
 def statement_key(statement) -> tuple[str, ...]:
     """Sort key of a triple or quad: its terms in N-Quads form, so equal graphs sort equally."""
     return tuple(str(term) for term in statement)
@@ -100,10 +83,6 @@ def html_response(body: str):
     response = current_app.response_class(body, content_type=conneg.HTML.content_type)
     response.headers["Vary"] = "Accept, Accept-Language, Cookie"  # the language comes from these two
     return response
-
-
-def not_found(message: str) -> ClientError:
-    return ClientError(message, status=404, code="not_found", title="Not found")
 
 
 def ordered_texts(values: dict[str, str], lang: str) -> list[tuple[str, str]]:
@@ -398,6 +377,6 @@ def ontology():
 def ontology_version(version):
     """The version IRI (owl:versionIRI, /ontology/0.1.0) serves the same ontology; no other path does."""
     if request.path != documentation().metadata.version_path:
-        raise not_found(f"there is no ontology version {version!r}; the current one is at "
+        raise NotFound(f"there is no ontology version {version!r}; the current one is at "
                         f"{documentation().metadata.version_path or '/ontology'}")
     return _ontology_response()

@@ -6,20 +6,19 @@ from, panels shaped for its class (panels.py), all its properties and its incomi
 by property. The RDF is the same description: outgoing and incoming triples (resources.rdf_description)."""
 
 from collections import defaultdict
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Blueprint, current_app, render_template, request
 
-from . import conneg, i18n, panels, pictures, resources
+from . import conneg, i18n, ontology_docs, panels, pictures, resources, store as stores
+from .errors import NotFound, negotiated
 from .identifiers import BASE
-from .errors import BadRequest, ClientError, QueryNotAcceptable
 from .namespaces import PREFIXES, PROV
 
 blueprint = Blueprint("pages", __name__)
 
 RESOURCE_FORMATS = (conneg.HTML, conneg.TURTLE, conneg.NTRIPLES, conneg.RDFXML, conneg.JSONLD)
-_OX_FORMATS = {conneg.TURTLE: ox.RdfFormat.TURTLE, conneg.NTRIPLES: ox.RdfFormat.N_TRIPLES,
-               conneg.RDFXML: ox.RdfFormat.RDF_XML, conneg.JSONLD: ox.RdfFormat.JSON_LD}
 INCOMING_SHOWN = 100  # links shown per incoming group; the rest are counted and reachable by a query
 
 HRC = PREFIXES["hrc"]
@@ -60,60 +59,49 @@ INCOMING_NAMES = {
 }
 
 
-def _store() -> ox.Store:
-    return current_app.extensions["hrckg.store"].get()
-
-
 @blueprint.get("/id/<path:rest>")
 @blueprint.get("/vocab/<path:rest>")
 @blueprint.get("/vocab")
 def resource(rest: str = ""):
-    node = ox.NamedNode(resources.iri_for_path(request.path))
-    store = _store()
+    try:
+        node = ox.NamedNode(resources.iri_for_path(request.path))
+    except ValueError:  # a path no IRI can have (a space, a NUL...)
+        raise NotFound(f"no resource of this graph has the path {request.path!r}") from None
+    store = stores.current()
     if not resources.exists(store, node):
-        raise ClientError(f"the graph has nothing about {node.value}", status=404, code="not_found", title="Not found")
-    fmt = _negotiate()
+        raise NotFound(f"the graph has nothing about {node.value}")
+    fmt = negotiated(RESOURCE_FORMATS)
     if fmt is conneg.HTML:
-        return _answer(render_template("resource.html", **page_context(store, node, i18n.chosen_language())), fmt)
-    return _answer(_serialize(resources.rdf_description(store, node), fmt), fmt)
+        response = ontology_docs.html_response(
+            render_template("resource.html", **page_context(store, node, i18n.chosen_language())))
+    else:
+        triples = resources.rdf_description(store, node, incoming_limit=current_app.config["MAX_ROWS"])
+        response = ontology_docs.rdf_response(triples, fmt)
+    return with_alternates(response, fmt)
 
 
 @blueprint.get("/shapes")
 def shapes():
     """The SHACL shapes (https://w3id.org/hrckg/shapes#Name): one page, an anchor per shape, or RDF."""
-    store, lang = _store(), i18n.chosen_language()
-    fmt = _negotiate()
+    store, lang = stores.current(), i18n.chosen_language()
+    fmt = negotiated(RESOURCE_FORMATS)
     named = sorted({q.subject for q in store.quads_for_pattern(None, None, None, None)
                     if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(SHAPES)},
                    key=lambda n: n.value)
     if fmt is conneg.HTML:
         described = [{"anchor": node.value[len(SHAPES):], "title": resources.label(store, node, lang),
                       "properties": outgoing_groups(store, resources.outgoing(store, node), lang)} for node in named]
-        return _answer(render_template("shapes.html", shapes=described), fmt)
-    triples = [triple for node in named for triple in resources.rdf_description(store, node)]
-    return _answer(_serialize(triples, fmt), fmt)
+        response = ontology_docs.html_response(render_template("shapes.html", shapes=described))
+    else:
+        response = ontology_docs.rdf_response([t for node in named for t in resources.rdf_description(store, node)], fmt)
+    return with_alternates(response, fmt)
 
 
-def _negotiate() -> conneg.Format:
-    try:
-        fmt = conneg.negotiate(request.headers.get("Accept"), request.args.get("format"), RESOURCE_FORMATS)
-    except conneg.UnknownFormat as err:
-        raise BadRequest(str(err)) from None
-    if fmt is None:
-        raise QueryNotAcceptable("graph")
-    return fmt
-
-
-def _serialize(triples, fmt: conneg.Format) -> bytes:
-    return ox.serialize(triples, format=_OX_FORMATS[fmt], prefixes=PREFIXES if fmt is conneg.TURTLE else None)
-
-
-def _answer(body, fmt: conneg.Format):
-    """The response, with the headers that let caches and clients see the other formats."""
-    response = current_app.response_class(body, content_type=fmt.content_type)
-    response.headers["Vary"] = "Accept, Cookie, Accept-Language"
+def with_alternates(response, fmt: conneg.Format):
+    """Link headers naming this description in the other formats."""
+    path = quote(request.path)
     response.headers["Link"] = ", ".join(
-        f'<{request.path}?format={other.name}>; rel="alternate"; type="{other.media_type}"'
+        f'<{path}?format={other.name}>; rel="alternate"; type="{other.media_type}"'
         for other in RESOURCE_FORMATS if other is not fmt)
     return response
 

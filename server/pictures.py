@@ -14,8 +14,8 @@ import pyoxigraph as ox
 from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup, escape
 
-from . import i18n, resources
-from .errors import BadRequest, ClientError
+from . import i18n, resources, store as stores
+from .errors import BadRequest, NotFound
 from .identifiers import BASE
 from .layout import Box, bounds, force_layout, separate, shorten, text_width
 from .namespaces import PREFIXES
@@ -59,10 +59,6 @@ NEIGHBOURS_SHOWN = 24
 def _say(lang: str, english: str, chinese: str) -> str:
     """Text in the picture's language (pictures take lang as an argument, not from the request)."""
     return chinese if lang == "zh" else english
-
-
-def _store() -> ox.Store:
-    return current_app.extensions["hrckg.store"].get()
 
 
 # --- SVG writing -----------------------------------------------------------------------------
@@ -601,14 +597,14 @@ def _svg_response(svg: Markup):
 
 @blueprint.get("/citations")
 def citations_page():
-    store, lang = _store(), i18n.chosen_language()
+    store, lang = stores.current(), i18n.chosen_language()
     network, _ = citation_picture(store, lang)
     return render_template("citations.html", picture=citations_svg(store, lang, legend=False), network=network)
 
 
 @blueprint.get("/citations.svg")
 def citations_picture():
-    store, lang = _store(), i18n.chosen_language()
+    store, lang = stores.current(), i18n.chosen_language()
     return _svg_response(citations_svg(store, lang, legend=True))
 
 
@@ -623,8 +619,8 @@ def neighbourhood_picture():
         node = ox.NamedNode(iri)
     except ValueError:
         raise BadRequest(f"{iri!r} is not a valid IRI") from None
-    store = _store()
+    store = stores.current()
     if not resources.exists(store, node):
-        raise ClientError(f"the graph has nothing about {iri}", status=404, code="not_found", title="Not found")
+        raise NotFound(f"the graph has nothing about {iri}")
     shown, total = neighbourhood(store, node)
     return _svg_response(draw_neighbourhood(store, node, shown, total, i18n.chosen_language()))

@@ -4,7 +4,10 @@ reader's language, and a view of each term that a template can show without know
 It uses pyoxigraph's pattern lookups rather than SPARQL: no query text to build, and the cost
 depends on the resource's own links, not on the size of the graph."""
 
+import re
 from dataclasses import dataclass
+
+from itertools import islice
 
 import pyoxigraph as ox
 
@@ -36,6 +39,20 @@ def local_path(iri: str) -> str | None:
     return "/" + iri[len(BASE):] if iri.startswith(BASE) else None
 
 
+def link_href(iri: str) -> str | None:
+    """Where a link to an IRI goes: our page for ours, the IRI itself for http(s), else nowhere
+    (a javascript: or data: IRI in the data must never become a clickable link)."""
+    path = local_path(iri)
+    if path is not None:
+        return path
+    return iri if iri.lower().startswith(("http://", "https://")) else None
+
+
+def natural_key(text: str) -> list:
+    """Sort "paragraph 2" before "paragraph 10"."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in re.split(r"(\d+)", text)]
+
+
 def iri_for_path(path: str) -> str:
     """The inverse of local_path: the IRI a request path on this server stands for."""
     return BASE + path.lstrip("/")
@@ -55,9 +72,10 @@ def outgoing(store: ox.Store, node) -> list[tuple]:
     return _unique((q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, None))
 
 
-def incoming(store: ox.Store, node) -> list[tuple]:
-    """(subject, predicate) pairs pointing at node, from every graph, each once."""
-    return _unique((q.subject, q.predicate) for q in store.quads_for_pattern(None, None, node, None))
+def incoming(store: ox.Store, node, limit: int | None = None) -> list[tuple]:
+    """(subject, predicate) pairs pointing at node, from every graph, each once; at most limit of them."""
+    quads = store.quads_for_pattern(None, None, node, None)
+    return _unique((q.subject, q.predicate) for q in (quads if limit is None else islice(quads, limit)))
 
 
 def exists(store: ox.Store, node) -> bool:
@@ -135,8 +153,8 @@ class TermView:
 
 def view(store: ox.Store, term, lang: str) -> TermView:
     if isinstance(term, ox.NamedNode):
-        path = local_path(term.value)
-        return TermView("iri", term.value, label(store, term, lang), path or term.value, external=path is None)
+        href = link_href(term.value)
+        return TermView("iri", term.value, label(store, term, lang), href, external=href is not None and href == term.value)
     if isinstance(term, ox.BlankNode):
         return TermView("bnode", term.value, label(store, term, lang))
     datatype = term.datatype.value
@@ -144,9 +162,10 @@ def view(store: ox.Store, term, lang: str) -> TermView:
     return TermView("literal", term.value, term.value, language=term.language, datatype=shown)
 
 
-def rdf_description(store: ox.Store, node) -> list[ox.Triple]:
-    """What a client asking for RDF gets: the node's triples both ways, the blank nodes it reaches
-    (an OWL list, say) described in full, and the labels of the resources it links to."""
+def rdf_description(store: ox.Store, node, incoming_limit: int | None = None) -> list[ox.Triple]:
+    """What a client asking for RDF gets: the node's triples both ways (at most incoming_limit
+    pointing at it), the blank nodes it reaches (an OWL list, say) described in full, and the
+    labels of the resources it links to."""
     triples, pending, seen = [], [node], set()
     while pending:
         subject = pending.pop()
@@ -157,7 +176,7 @@ def rdf_description(store: ox.Store, node) -> list[ox.Triple]:
             triples.append(ox.Triple(subject, predicate, obj))
             if isinstance(obj, ox.BlankNode):
                 pending.append(obj)
-    for subject, predicate in incoming(store, node):
+    for subject, predicate in incoming(store, node, incoming_limit):
         triples.append(ox.Triple(subject, predicate, node))
     neighbours = {t.object for t in triples if isinstance(t.object, ox.NamedNode)} | {
         t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}

@@ -61,6 +61,13 @@ def select(store: ox.Store, query: str, **bindings) -> list[dict]:
     return [{name: row[name] for name in names} for row in solutions]
 
 
+def current() -> ox.Store:
+    """The store of the app serving the current request."""
+    from flask import current_app
+
+    return current_app.extensions["hrckg.store"].get()
+
+
 class StoreHandle:
     """How each process reaches the store.
 

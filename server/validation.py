@@ -13,7 +13,6 @@ import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef

@@ -25,6 +25,20 @@ FEDERATED = sorted((QUERIES / "federated").glob("*.rq"))
 OTHER_ORIGIN = re.compile(r"https?://", re.IGNORECASE)
 
 
+
+def editor_text(path: Path) -> str:
+    """A gallery file as the editor shows it: the file without its maintainers' `# checked:` note."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept, skipping = [], False
+    for line in lines:
+        if line.startswith("# checked:"):
+            skipping = True
+        elif not (skipping and re.match(r"#\s{2,}\S", line)):
+            skipping = False
+            kept.append(line)
+    assert "# checked:" not in "".join(kept)
+    return "".join(kept)
+
 def title_of(path: Path) -> str:
     """The `# title:` line of a query file, read independently of the module under test."""
     match = re.search(r"^# title:\s*(.+?)\s*$", path.read_text(encoding="utf-8"), re.MULTILINE)
@@ -110,7 +124,7 @@ def test_each_gallery_entry_runs_its_query_by_a_plain_link(client):
     assert runs["federated/wikidata-by-iso-code"] == "/query?example=federated/wikidata-by-iso-code"
     assert len(runs) == len(EXAMPLES) + len(CHECKS) + len(FEDERATED)
     _, cambodia = get_page(client, runs["cambodia"])
-    assert cambodia.textarea == (QUERIES / "cambodia.rq").read_text(encoding="utf-8")
+    assert cambodia.textarea == editor_text(QUERIES / "cambodia.rq")
     current = [name for items in cambodia.items.values() for name, _, attrs in items if attrs.get("aria-current") == "true"]
     assert current == ["cambodia"]
     assert cambodia.by_id["workbench"][1]["data-autorun"] == "true"
@@ -118,7 +132,7 @@ def test_each_gallery_entry_runs_its_query_by_a_plain_link(client):
 
 def test_without_a_query_the_page_shows_the_default_example_and_does_not_run_it(client):
     _, page = get_page(client)
-    assert page.textarea == (QUERIES / f"{workbench.DEFAULT_EXAMPLE}.rq").read_text(encoding="utf-8")
+    assert page.textarea == editor_text(QUERIES / f"{workbench.DEFAULT_EXAMPLE}.rq")
     attrs = page.by_id["workbench"][1]
     assert attrs["data-autorun"] == "false"
     assert attrs["data-endpoint"] == "/sparql"
@@ -202,7 +216,7 @@ def test_gallery_json_lists_the_example_and_federated_queries_from_the_files(cli
         assert set(item) == {"name", "title", "description", "query", "federated"}
         assert item["title"] == title_of(path) and item["title"].strip()
         assert item["description"].strip(), name
-        assert item["query"] == path.read_text(encoding="utf-8")
+        assert item["query"] == editor_text(path)
         assert item["federated"] is federated
     assert not any(item["name"].endswith("-violation") for item in items)
 
@@ -223,7 +237,7 @@ def test_each_query_is_served_as_a_sparql_file(client, name, path):
     response = client.get(f"/query/gallery/{name}.rq")
     assert response.status_code == 200
     assert response.mimetype == "application/sparql-query"
-    assert response.get_data(as_text=True) == path.read_text(encoding="utf-8")
+    assert response.get_data(as_text=True) == editor_text(path)
 
 
 @pytest.mark.parametrize("path", ["/query/gallery/no-such-query.rq", "/query/gallery/../README.rq",
@@ -322,3 +336,11 @@ def test_the_inline_styles_allowed_by_hash_are_those_the_bundle_writes():
     assert workbench.COLUMN_DRAG_CSS == "*{cursor:col-resize!important}"
     assert "<strong style='text-decoration:underline'>" in bundle
     assert bundle.count("createElement(`style`)") == 1  # the column resizer's: no other stylesheet is written
+
+
+def test_the_editor_leaves_out_the_maintainers_checked_note_but_keeps_the_query():
+    text = (QUERIES / "cambodia.rq").read_text(encoding="utf-8")
+    shown = workbench.without_checked_note(text)
+    assert "# checked:" in text and "# checked:" not in shown
+    assert shown.startswith("# title: Everything about Cambodia")
+    assert "# description:" in shown and 'VALUES ?iso3 { "KHM" }' in shown

@@ -62,7 +62,7 @@
   class LinkedTable extends Table {
     constructor(yasr) {
       super(yasr);
-      this.persistentConfig = {isEllipsed: false};
+      this.persistentConfig = {isEllipsed: false, compact: true};
     }
 
     getUriLinkFromBinding(binding, known) {
