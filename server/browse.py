@@ -129,7 +129,7 @@ def class_index(compact: str):
         is_iri = isinstance(node, ox.NamedNode)
         rows.append({
             "label": best.value[2:] if best is not None else resources.label(store, node, lang),
-            "href": resources.local_path(node.value) if is_iri else None,
+            "href": resources.link_href(node.value) if is_iri else None,
             "curie": resources.curie(node.value) if is_iri else "_:" + node.value,
             "iri": node.value if is_iri else None,
         })

@@ -13,7 +13,7 @@ from . import conneg, description, graph as files, i18n
 from .errors import NotFound, negotiated
 from .identifiers import ONTOLOGY
 from .namespaces import PREFIXES
-from .resources import curie, local_path
+from .resources import curie, link_href, local_path
 
 blueprint = Blueprint("ontology_docs", __name__)
 
@@ -117,8 +117,8 @@ class Ref:
 def ref(iri: str, labels: dict | None = None) -> Ref:
     if iri.startswith(ONTOLOGY):
         return Ref(iri, curie(iri), "#" + iri[len(ONTOLOGY):], False, labels or {})
-    path = local_path(iri)
-    return Ref(iri, curie(iri), path or iri, path is None, labels or {})
+    href = link_href(iri)
+    return Ref(iri, curie(iri), href, href is not None and href == iri, labels or {})
 
 
 @dataclass

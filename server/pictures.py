@@ -343,7 +343,7 @@ def draw_citations(network: CitationNetwork, layout: CitationLayout, lang: str, 
         text = _label(labels[i], xs[i], ys[i] + radii[i] + LABEL_SIZE + 1,
                       **({"font-weight": "600"} if node.cites else {}))
         tip = node.title + _say(lang, f" — cited in {node.cited} passage(s)", f" — 被引用 {node.cited} 处")
-        node_parts.append(_element("a", {"href": node.href or node.iri, "class": "node", "data-node": str(i)},
+        node_parts.append(_element("a", {"href": node.href or resources.link_href(node.iri), "class": "node", "data-node": str(i)},
                                    _element("title", {}, _text(tip)) + circle + text))
     body.append(_element("g", {"class": "nodes"}, "\n" + "\n".join(node_parts) + "\n"))
     title = _say(lang, "Citation network of the documents", "文件引用网络")
@@ -521,7 +521,7 @@ def draw_neighbourhood(store: ox.Store, node: ox.NamedNode, shown: list[Neighbou
             path = resources.local_path(neighbour.node.value)
             label_x = x - toward * (NB_RADIUS + 6)
             label = shorten(name, NB_LABEL_ROOM, 12)
-            link = {"href": path or neighbour.node.value, "class": "node" if path else "node external",
+            link = {"href": resources.link_href(neighbour.node.value), "class": "node" if path else "node external",
                     "rel": None if path else "external"}
             circle = _element("circle", {"cx": _n(x), "cy": _n(ny), "r": _n(NB_RADIUS),
                                          "fill": ACCENT if path else "#fff", "stroke": ACCENT if path else MUTED,
@@ -558,7 +558,7 @@ def draw_neighbourhood(store: ox.Store, node: ox.NamedNode, shown: list[Neighbou
                                 "rx": "8", "fill": "#eaf1fa", "stroke": ACCENT, "stroke-width": "1.5"}) +
               _element("text", {"x": _n(centre_x), "y": _n(centre_y + 4.5), "text-anchor": "middle",
                                 "font-size": "13", "font-weight": "700"}, _text(centre_text)))
-    centre_link = resources.local_path(node.value) or node.value
+    centre_link = resources.link_href(node.value)
     body = [_element("defs", {}, _arrow_marker("neighbourhood-arrow", LINE)),
             _element("g", {"class": "edges"}, "\n" + "\n".join(edges) + "\n"),
             _element("a", {"href": centre_link, "class": "centre"},

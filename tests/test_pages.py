@@ -129,13 +129,6 @@ def test_the_language_switch_changes_labels_and_is_remembered(client):
     assert "<h1 id=\"title\">Cambodia</h1>" in client.get("/id/country/KHM", headers={"Accept": BROWSER}).get_data(as_text=True)
 
 
-def test_a_label_missing_in_the_chosen_language_falls_back_to_the_other(client):
-    # Paragraph text exists only in Chinese; the section heading has a Chinese label and an English one.
-    body = client.get("/id/doc/A-HRC-35-20/para/12?lang=en", headers={"Accept": BROWSER}).get_data(as_text=True)
-    assert '<span lang="zh">' in body or 'lang="zh"' in body
-    assert "1993 年人权高专办在柬埔寨设立第一个办事处" in body
-
-
 def test_the_draft_lists_its_sponsors_with_membership(client):
     page = html(client, "/id/doc/HRC-51-draft-technical-cooperation?lang=en")
     sponsors = page.sections["panel-sponsors"]
@@ -182,6 +175,10 @@ def hostile_app():
     store.add(ox.Quad(evil, ox.NamedNode(str(RDFS.label)), ox.Literal("<script>alert(1)</script>", language="en")))
     store.add(ox.Quad(evil, ox.NamedNode(HRC + "text"), ox.Literal('"><img src=x onerror=alert(2)>')))
     store.add(ox.Quad(evil, ox.NamedNode(str(RDFS.seeAlso)), ox.NamedNode('https://example.org/x?a=1&b=<2>'.replace('<', '%3C').replace('>', '%3E'))))
+    store.add(ox.Quad(evil, ox.NamedNode(str(RDFS.seeAlso)), ox.NamedNode("javascript:alert(3)")))
+    chinese_only = ox.NamedNode(ID + "org/chinese-only")
+    store.add(ox.Quad(chinese_only, ox.NamedNode(str(RDFS.label)), ox.Literal("只有中文名称", language="zh-Hans")))
+    store.add(ox.Quad(chinese_only, ox.NamedNode(str(RDFS.seeAlso)), evil))
     app = create_app({"QUERY_PROCESSES": 1}, store=store)
     yield app
     app.extensions["hrckg.pool"].close()
@@ -194,6 +191,37 @@ def test_every_value_is_escaped(hostile_app):
     assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "<img src=x" not in body
     assert 'href="https://example.org/x?a=1&amp;b=%3C2%3E"' in body
+    assert 'href="javascript:' not in body and "javascript:alert(3)" in body  # shown, never a link
+
+
+def test_a_label_missing_in_the_chosen_language_falls_back_to_the_other(hostile_app):
+    client = hostile_app.test_client()
+    for lang in ("en", "zh"):
+        body = client.get(f"/id/org/chinese-only?lang={lang}", headers={"Accept": BROWSER}).get_data(as_text=True)
+        assert '<h1 id="title">只有中文名称</h1>' in body
+    body = client.get("/id/org/evil?lang=zh", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body  # the English label when there is no Chinese one
+
+
+@pytest.mark.parametrize("path", ["/id/%00", "/id/a%20b", "/id/x%3Cy", "/vocab/x%20y", "/id/"])
+def test_paths_no_iri_can_have_are_404(client, path):
+    response = client.get(path, headers={"Accept": BROWSER})
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
+def test_the_language_switch_never_leads_off_the_site(client):
+    body = client.get("/%5Cevil.example", headers={"Accept": BROWSER}).get_data(as_text=True)
+    links = re.findall(r'<a lang="zh" hreflang="zh" href="([^"]+)"', body)
+    assert links == ["?lang=zh"]
+
+
+def test_dereferenced_rdf_is_readable_cross_origin_and_pages_vary_by_language(client):
+    response = client.get("/id/country/KHM", headers={"Accept": "text/turtle", "Origin": "https://example.org"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    for path in ("/", "/id/country/KHM", "/search?q=cambodia&format=json"):
+        vary = {v.strip() for v in client.get(path, headers={"Accept": BROWSER}).headers["Vary"].split(",")}
+        assert {"Cookie", "Accept-Language"} <= vary, path
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
