@@ -27,6 +27,9 @@ DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
 HRC_TEXT = ox.NamedNode(HRC + "text")
 HRC_HEADING = ox.NamedNode(HRC + "heading")
 OWL_INVERSE_OF = ox.NamedNode(PREFIXES["owl"] + "inverseOf")
+PART_OF = ox.NamedNode(HRC + "partOf")
+SEE_ALSO = ox.NamedNode(PREFIXES["rdfs"] + "seeAlso")
+OFFICIAL_DOCUMENTS = "https://undocs.org/"  # the UN's own copies of a document, in each official language
 
 # How a link pointing AT a resource reads from that resource's side ("cited by", not "cites").
 INCOMING_NAMES = {
@@ -110,12 +113,17 @@ def page_context(store: ox.Store, node: ox.NamedNode, lang: str) -> dict:
     """Everything resource.html shows, as plain views."""
     out, inc = resources.outgoing(store, node), resources.incoming(store, node)
     types = [obj for predicate, obj in out if predicate == resources.RDF_TYPE]
+    own_parts = {subject for subject, predicate in inc if predicate == PART_OF}
+    derived_from = [obj for predicate, obj in out if predicate == DERIVED_FROM and obj not in own_parts and obj != node]
     return {
         "iri": node.value,
         "title": resources.label(store, node, lang),
         "labels": resources.label_values(store, node),
         "types": [resources.view(store, t, lang) for t in types],
-        "sources": sources(store, [obj for predicate, obj in out if predicate == DERIVED_FROM], lang),
+        "text": [term for predicate, term in out if predicate in (HRC_TEXT, HRC_HEADING) and isinstance(term, ox.Literal)],
+        "official": [resources.view(store, obj, lang) for predicate, obj in out
+                     if predicate == SEE_ALSO and obj.value.startswith(OFFICIAL_DOCUMENTS)],
+        "sources": sources(store, derived_from, lang),
         "panels": panels.for_resource(store, node, types, lang),
         "properties": outgoing_groups(store, out, lang),
         "incoming": incoming_groups(store, node, inc, out, lang),
@@ -138,7 +146,7 @@ def outgoing_groups(store, out, lang: str) -> list[dict]:
     groups = []
     for predicate, objects in grouped.items():
         views = sorted((resources.view(store, obj, lang) for obj in objects),
-                       key=lambda v: (v.language != lang, v.language or "", v.text))
+                       key=lambda v: (v.language != lang, v.language or "", resources.natural_key(v.text)))
         groups.append({**_property_view(store, predicate, lang), "values": views})
     return sorted(groups, key=lambda g: (first.get(ox.NamedNode(g["view"].value), len(first)), g["view"].text.lower()))
 
@@ -167,10 +175,11 @@ def incoming_groups(store, node, inc, out, lang: str) -> list[dict]:
         names = INCOMING_NAMES.get(predicate.value)
         name = i18n.in_language(dict(zip(("en", "zh"), names)), lang) if names else None
         prop = _property_view(store, predicate, lang)
-        views = sorted((resources.view(store, s, lang) for s in subjects), key=lambda v: v.text)
-        groups.append({**prop, "name": name or prop["view"].text, "count": len(views),
-                       "values": views[:INCOMING_SHOWN], "more_query": _incoming_query(node, predicate)
-                       if len(views) > INCOMING_SHOWN else None})
+        # Only the links shown are labelled, so a resource with 100,000 incoming links stays cheap.
+        first = sorted(subjects, key=lambda n: resources.natural_key(n.value))[:INCOMING_SHOWN]
+        views = sorted((resources.view(store, s, lang) for s in first), key=lambda v: resources.natural_key(v.text))
+        groups.append({**prop, "name": name or prop["view"].text, "count": len(subjects), "values": views,
+                       "more_query": _incoming_query(node, predicate) if len(subjects) > INCOMING_SHOWN else None})
     return sorted(groups, key=lambda g: (-g["count"], g["name"]))
 
 

@@ -6,7 +6,7 @@ mentioned; an activity its actors, period and figures. Each panel is one SPARQL 
 union graph with ?this bound by substitution; a panel with no rows is not shown."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
@@ -73,13 +73,18 @@ PANELS = (
            "OPTIONAL { ?result hrc:unit ?unit } OPTIONAL { ?result hrc:year ?year }", "?result"),
 )
 
-_DOCUMENT_PARTS = _PREFIXES + """SELECT ?this ?part ?kind ?number ?text ?heading WHERE {
-  ?part hrc:partOf ?this ; hrc:position ?position ; a ?kind .
+_DOCUMENT_PARTS = _PREFIXES + """SELECT ?this ?part (MIN(?type) AS ?kind) (SAMPLE(?n) AS ?number)
+       (SAMPLE(?t) AS ?text) (SAMPLE(?h) AS ?heading) WHERE {
+  ?part hrc:partOf ?this ; hrc:position ?position ; a ?type .
   FILTER NOT EXISTS { ?part a hrc:Footnote }
-  OPTIONAL { ?part hrc:paragraphNumber ?number }
-  OPTIONAL { ?part hrc:text ?text }
-  OPTIONAL { ?part hrc:heading ?heading }
-} ORDER BY ?position"""
+  OPTIONAL { ?part hrc:paragraphNumber ?n }
+  OPTIONAL { ?part hrc:text ?t }
+  OPTIONAL { ?part hrc:heading ?h }
+} GROUP BY ?this ?part ?position ORDER BY ?position"""
+_DOCUMENT_VERBS = _PREFIXES + """SELECT ?this ?part ?verb ?addressee WHERE {
+  ?part hrc:partOf ?this .
+  { ?part hrc:operativeVerb ?verb } UNION { ?part hrc:preambularVerb ?verb } UNION { ?part hrc:addressee ?addressee }
+}"""
 _DOCUMENT_FOOTNOTES = _PREFIXES + """SELECT ?this ?part ?footnote ?number ?text WHERE {
   ?part hrc:partOf ?this ; hrc:hasFootnote ?footnote .
   ?footnote hrc:paragraphNumber ?number .
@@ -110,7 +115,20 @@ def _cell(store, term, lang: str):
         yes = term.value in ("true", "1")
         return resources.TermView("literal", term.value, i18n.in_language(
             {"en": "yes" if yes else "no", "zh": "是" if yes else "否"}, lang))
-    return resources.view(store, term, lang)
+    view = resources.view(store, term, lang)
+    return replace(view, datatype=None) if view.kind == "literal" else view
+
+
+def merged(rows: list[list]) -> list[list[list]]:
+    """Rows that share their first cell become one row whose cells list every distinct value
+    (an activity with two implementers is one row, not two)."""
+    combined: dict = {}
+    for row in rows:
+        cells = combined.setdefault(row[0], [[] for _ in row])
+        for cell, value in zip(cells, row):
+            if value is not None and value not in cell:
+                cell.append(value)
+    return list(combined.values())
 
 
 def for_resource(store: ox.Store, node: ox.NamedNode, types, lang: str) -> list[dict]:
@@ -132,7 +150,7 @@ def for_resource(store: ox.Store, node: ox.NamedNode, types, lang: str) -> list[
             "key": panel.key, "template": "table",
             "title": i18n.in_language(dict(zip(("en", "zh"), panel.title)), lang),
             "columns": [i18n.in_language({"en": en, "zh": zh}, lang) for _, en, zh in panel.columns],
-            "rows": [[_cell(store, row[variable], lang) for variable, _, _ in panel.columns] for row in rows],
+            "rows": merged([[_cell(store, row[variable], lang) for variable, _, _ in panel.columns] for row in rows]),
         })
     return shown
 
@@ -149,6 +167,12 @@ def document_text(store: ox.Store, node: ox.NamedNode, lang: str) -> list[dict]:
                                        "number": row["number"].value,
                                        "text": row["text"].value if row["text"] else None,
                                        "citations": citations.get(row["footnote"], [])})
+    verbs, addressees = defaultdict(list), defaultdict(list)
+    for row in stores.select(store, _DOCUMENT_VERBS, this=node):
+        if row["verb"] is not None:
+            verbs[row["part"]].append(resources.view(store, row["verb"], lang))
+        if row["addressee"] is not None:
+            addressees[row["part"]].append(resources.view(store, row["addressee"], lang))
     parts = []
     for row in stores.select(store, _DOCUMENT_PARTS, this=node):
         part = row["part"]
@@ -160,5 +184,7 @@ def document_text(store: ox.Store, node: ox.NamedNode, lang: str) -> list[dict]:
             "heading": row["heading"].value if row["heading"] else None,
             "citations": citations.get(part, []),
             "footnotes": footnotes.get(part, []),
+            "verbs": sorted(verbs.get(part, []), key=lambda v: v.text),
+            "addressees": sorted(addressees.get(part, []), key=lambda v: v.text),
         })
     return parts

@@ -241,3 +241,26 @@ def test_the_shapes_as_rdf_include_the_lists_and_property_shapes_they_reach(clie
     blank_objects = [o for _, _, o in graph if isinstance(o, ox.BlankNode)]
     assert blank_objects, "the shapes use RDF lists (sh:in, sh:or)"
     assert all(o in subjects for o in blank_objects)
+
+
+def test_the_draft_says_in_english_what_each_paragraph_does_and_to_whom(client):
+    page = html(client, "/id/doc/HRC-51-draft-technical-cooperation?lang=en")
+    text = page.sections["panel-text"]["text"]
+    assert "requests" in text and "United Nations High Commissioner for Human Rights" in text
+    assert "/vocab/operative-verb/requests" in page.sections["panel-text"]["links"]
+
+
+def test_a_paragraph_page_opens_with_its_text_and_a_document_links_its_official_text(client):
+    body = client.get("/id/doc/A-HRC-35-20/para/12?lang=en", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert Page(body).sections["text"]["text"].strip().startswith("1993 年人权高专办在柬埔寨设立第一个办事处")
+    report = client.get("/id/doc/A-HRC-35-20?lang=en", headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert 'href="https://undocs.org/en/A/HRC/35/20" hreflang="en">English</a>' in report
+    assert 'id="source"' not in report  # its sources are its own paragraphs, already shown in full
+
+
+def test_panel_rows_merge_a_second_implementer_and_hide_datatypes(client):
+    page = html(client, "/id/country/KHM?lang=en")
+    activities = page.sections["panel-state-activities"]
+    assert activities["links"].count("/id/activity/cambodia-justice-infrastructure") == 1
+    assert {"/id/org/undp", "/id/org/ohchr"} <= set(activities["links"])
+    assert "xsd:" not in activities["text"]
