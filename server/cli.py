@@ -46,7 +46,7 @@ def _serve(args) -> int:
         stats = current_statistics()
     where = app.config["STORE_PATH"] or "memory"
     print(f"hrckg: {stats['triples']:,} triples in {len(stats['graphs'])} named graphs ({where}); "
-          f"SPARQL endpoint at http://{args.host}:{args.port}/sparql "
+          f"site at http://{args.host}:{args.port}/, SPARQL endpoint at http://{args.host}:{args.port}/sparql "
           f"({args.workers} workers x {args.threads} threads; Ctrl-C stops)", flush=True)
     run(app, args.host, args.port, args.workers, args.threads, access_log=args.access_log)
     return 0
