@@ -26,7 +26,6 @@ SHAPES = BASE + "shapes#"
 DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
 HRC_TEXT = ox.NamedNode(HRC + "text")
 HRC_HEADING = ox.NamedNode(HRC + "heading")
-OWL_INVERSE_OF = ox.NamedNode(PREFIXES["owl"] + "inverseOf")
 PART_OF = ox.NamedNode(HRC + "partOf")
 SEE_ALSO = ox.NamedNode(PREFIXES["rdfs"] + "seeAlso")
 OFFICIAL_DOCUMENTS = "https://undocs.org/"  # the UN's own copies of a document, in each official language
@@ -151,20 +150,12 @@ def outgoing_groups(store, out, lang: str) -> list[dict]:
     return sorted(groups, key=lambda g: (first.get(ox.NamedNode(g["view"].value), len(first)), g["view"].text.lower()))
 
 
-def _inverses(store) -> set[tuple]:
-    pairs = set()
-    for quad in store.quads_for_pattern(None, OWL_INVERSE_OF, None, None):
-        pairs.add((quad.subject, quad.object))
-        pairs.add((quad.object, quad.subject))
-    return pairs
-
-
 def incoming_groups(store, node, inc, out, lang: str) -> list[dict]:
     """Links pointing at the resource, grouped by property and named from the resource's side.
 
     A link already shown the other way (hrc:partOf when the page lists hrc:hasPart) is left out."""
     stated = {(predicate, obj) for predicate, obj in out}
-    inverses = _inverses(store)
+    inverses = resources.inverse_pairs(store)
     grouped = defaultdict(list)
     for subject, predicate in inc:
         if any((other, subject) in stated for (p, other) in inverses if p == predicate):

@@ -37,22 +37,6 @@ TYPE_COLOURS = {
 }
 SPARE_COLOURS = ("#332288", "#117733", "#882255", "#999933", "#44AA99", "#AA4499")
 
-# Short names for the few properties from other vocabularies that carry no label in our graph.
-PROPERTY_NAMES = {
-    PREFIXES["prov"] + "wasDerivedFrom": ("derived from", "来源"),
-    PREFIXES["skos"] + "exactMatch": ("exact match", "完全匹配"),
-    PREFIXES["skos"] + "closeMatch": ("close match", "相近匹配"),
-    PREFIXES["skos"] + "broader": ("broader", "上位概念"),
-    PREFIXES["skos"] + "narrower": ("narrower", "下位概念"),
-    PREFIXES["skos"] + "inScheme": ("in scheme", "所属方案"),
-    PREFIXES["skos"] + "hasTopConcept": ("top concept", "顶层概念"),
-    PREFIXES["skos"] + "topConceptOf": ("top concept of", "顶层概念所属"),
-    PREFIXES["rdfs"] + "seeAlso": ("see also", "另见"),
-    PREFIXES["owl"] + "sameAs": ("same as", "等同于"),
-    PREFIXES["rdfs"] + "subClassOf": ("subclass of", "子类"),
-    PREFIXES["org"] + "subOrganizationOf": ("part of", "隶属于"),
-}
-
 NEIGHBOURS_SHOWN = 24
 
 
@@ -136,22 +120,10 @@ def full_name(store: ox.Store, node, name: str, lang: str) -> str:
     return " · ".join(parts)
 
 
-def property_name(store: ox.Store, predicate: ox.NamedNode, lang: str) -> str:
-    names = PROPERTY_NAMES.get(predicate.value)
-    if names and not resources.label_values(store, predicate):
-        return _say(lang, *names)
-    return resources.label(store, predicate, lang)
-
-
 def _slug(iri: str) -> str:
     """The last part of an IRI in kebab case: .../document-type/report -> report, hrc:DraftResolution -> draft-resolution."""
     tail = re.split(r"[/#]", iri.rstrip("/#"))[-1]
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", tail).lower()
-
-
-def _natural(text: str) -> tuple:
-    """A sort key that puts para/2 before para/10."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
 
 
 # --- the citation network --------------------------------------------------------------------
@@ -228,7 +200,7 @@ def citation_network(store: ox.Store, lang: str) -> CitationNetwork:
         if doc not in kinds or rank < kinds[doc][0]:
             kinds[doc] = (rank, concept or cls)
     nodes = {}
-    for iri in sorted(kinds, key=_natural):
+    for iri in sorted(kinds, key=resources.natural_key):
         node = ox.NamedNode(iri)
         name = short_name(store, node, lang)
         nodes[iri] = DocumentNode(iri, name, full_name(store, node, name, lang), kinds[iri][1].value,
@@ -241,7 +213,7 @@ def citation_network(store: ox.Store, lang: str) -> CitationNetwork:
             edges.append(CitationEdge(citing, cited, passages))
             cited.cited += passages
             citing.cites += passages
-    edges.sort(key=lambda e: (-e.passages, _natural(e.citing.name), _natural(e.cited.name)))
+    edges.sort(key=lambda e: (-e.passages, resources.natural_key(e.citing.name), resources.natural_key(e.cited.name)))
     counts = defaultdict(int)
     for node in nodes.values():
         counts[node.type_key] += 1
@@ -400,17 +372,6 @@ class Neighbour:
     into: list[ox.NamedNode]  # properties from it to the centre
 
 
-OWL_INVERSE_OF = ox.NamedNode(PREFIXES["owl"] + "inverseOf")
-
-
-def _inverse_pairs(store: ox.Store) -> set[tuple[str, str]]:
-    pairs = set()
-    for quad in store.quads_for_pattern(None, OWL_INVERSE_OF, None, None):
-        pairs.add((quad.subject.value, quad.object.value))
-        pairs.add((quad.object.value, quad.subject.value))
-    return pairs
-
-
 def neighbourhood(store: ox.Store, node: ox.NamedNode, limit: int = NEIGHBOURS_SHOWN) -> tuple[list[Neighbour], int]:
     """The IRIs linked to node either way (types, literals and blank nodes left out), at most limit
     of them, and how many there are in all.
@@ -423,12 +384,12 @@ def neighbourhood(store: ox.Store, node: ox.NamedNode, limit: int = NEIGHBOURS_S
     for predicate, obj in resources.outgoing(store, node):
         if isinstance(obj, ox.NamedNode) and predicate != resources.RDF_TYPE and obj != node:
             found.setdefault(obj.value, Neighbour(obj, [], [])).out.append(predicate)
-    inverse = _inverse_pairs(store)
+    inverse = resources.inverse_pairs(store)
     for subject, predicate in resources.incoming(store, node):
         if not isinstance(subject, ox.NamedNode) or predicate == resources.RDF_TYPE or subject == node:
             continue
         known = found.get(subject.value)
-        if known and any((predicate.value, p.value) in inverse for p in known.out):
+        if known and any((predicate, p) in inverse for p in known.out):
             continue
         found.setdefault(subject.value, Neighbour(subject, [], [])).into.append(predicate)
     groups: dict[tuple, list[str]] = defaultdict(list)
@@ -439,7 +400,7 @@ def neighbourhood(store: ox.Store, node: ox.NamedNode, limit: int = NEIGHBOURS_S
             groups[("in", predicate.value)].append(iri)
     order = sorted(groups, key=lambda g: (-len(groups[g]), g))
     for group in order:
-        groups[group].sort(key=_natural)
+        groups[group].sort(key=resources.natural_key)
     chosen: set[str] = set()
     queues = {group: iter(groups[group]) for group in order}
     while len(chosen) < min(limit, len(found)):
@@ -486,7 +447,7 @@ def draw_neighbourhood(store: ox.Store, node: ox.NamedNode, shown: list[Neighbou
 
     def prop(predicate):
         if predicate.value not in names:
-            names[predicate.value] = property_name(store, predicate, lang)
+            names[predicate.value] = resources.label(store, predicate, lang)
         return names[predicate.value]
 
     def column_height(column):

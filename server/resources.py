@@ -21,6 +21,7 @@ SKOS_PREF_LABEL = ox.NamedNode(PREFIXES["skos"] + "prefLabel")
 DCTERMS_TITLE = ox.NamedNode(PREFIXES["dcterms"] + "title")
 SH_NAME = ox.NamedNode(PREFIXES["sh"] + "name")
 LABEL_PROPERTIES = (SKOS_PREF_LABEL, RDFS_LABEL, DCTERMS_TITLE, SH_NAME)
+OWL_INVERSE_OF = ox.NamedNode(PREFIXES["owl"] + "inverseOf")
 XSD_STRING = PREFIXES["xsd"] + "string"
 RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
 
@@ -48,9 +49,19 @@ def link_href(iri: str) -> str | None:
     return iri if iri.lower().startswith(("http://", "https://")) else None
 
 
-def natural_key(text: str) -> list:
+def natural_key(text: str) -> tuple:
     """Sort "paragraph 2" before "paragraph 10"."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in re.split(r"(\d+)", text)]
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+                 for part in re.split(r"(\d+)", text) if part)
+
+
+def inverse_pairs(store: ox.Store) -> set[tuple]:
+    """(p, q) for every pair of properties the ontology declares inverse (owl:inverseOf), both ways round."""
+    pairs = set()
+    for quad in store.quads_for_pattern(None, OWL_INVERSE_OF, None, None):
+        pairs.add((quad.subject, quad.object))
+        pairs.add((quad.object, quad.subject))
+    return pairs
 
 
 def iri_for_path(path: str) -> str:
@@ -107,11 +118,12 @@ WELL_KNOWN_LABELS = {
     "skos:prefLabel": ("preferred label", "首选标签"), "skos:altLabel": ("other name", "别名"),
     "skos:definition": ("definition", "定义"), "skos:inScheme": ("in scheme", "所属概念体系"),
     "skos:topConceptOf": ("top concept of", "顶层概念于"), "skos:hasTopConcept": ("top concept", "顶层概念"),
-    "skos:exactMatch": ("same as (elsewhere)", "对应外部资源"), "skos:broader": ("broader", "上位概念"),
+    "skos:exactMatch": ("exact match", "完全匹配"), "skos:closeMatch": ("close match", "相近匹配"),
+    "skos:broader": ("broader", "上位概念"), "skos:narrower": ("narrower", "下位概念"), "owl:sameAs": ("same as", "等同于"),
     "skos:notation": ("notation", "记号"), "dcterms:title": ("title", "标题"),
     "dcterms:description": ("description", "描述"), "dcterms:references": ("refers to", "提及"),
     "dcterms:isPartOf": ("part of", "属于"), "dcterms:date": ("date", "日期"), "dcterms:source": ("source", "来源"),
-    "prov:wasDerivedFrom": ("comes from", "出自"), "org:subOrganizationOf": ("part of organisation", "上级机构"),
+    "prov:wasDerivedFrom": ("derived from", "来源"), "org:subOrganizationOf": ("part of organisation", "上级机构"),
     "eli:is_about": ("is about", "主题"), "eli:cites": ("cites", "引用"),
 }
 
