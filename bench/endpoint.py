@@ -151,6 +151,22 @@ def row_count(port: int, base: str, query: str) -> int:
     return len(json.loads(body)["results"]["bindings"])
 
 
+def keep_alive_get(conn, port: int, path: str, headers: dict):
+    """One GET on a keep-alive connection (opened when None): (connection to reuse or None, status; 0 on failure)."""
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        if response.will_close:
+            conn.close()
+            conn = None
+        return conn, response.status
+    except (OSError, http.client.HTTPException):
+        conn.close()
+        return None, 0
+
+
 def client(args: tuple) -> list[tuple[int, float, int]]:
     """One client process on one keep-alive connection: the mix over and over, each pass in an order
     shuffled with the client's own seed (the same for both servers); warm up until measure_at, then
@@ -162,19 +178,7 @@ def client(args: tuple) -> list[tuple[int, float, int]]:
             order = list(range(len(paths)))
             rng.shuffle(order)
         index = order.pop()
-        conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        try:
-            conn.request("GET", paths[index], headers={"Accept": ACCEPT})
-            response = conn.getresponse()
-            response.read()
-            status = response.status
-            if response.will_close:
-                conn.close()
-                conn = None
-        except (OSError, http.client.HTTPException):
-            status = 0
-            conn.close()
-            conn = None
+        conn, status = keep_alive_get(conn, port, paths[index], {"Accept": ACCEPT})
         if now >= measure_at:
             records.append((index, time.monotonic() - now, status))
     if conn is not None:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from endpoint import BIN, dump_curated, free_port, load_peer, machine, start, stop, wait_ready
+from endpoint import BIN, dump_curated, free_port, keep_alive_get, load_peer, machine, start, stop, wait_ready
 
 TARGET_MS = 100  # median for a resource page (issue 4)
 BASE = "https://w3id.org/hrckg"
@@ -112,19 +112,7 @@ def client(args: tuple) -> list[tuple[float, int]]:
     port, path, headers, measure_at, end_at = args
     conn, records = None, []
     while (now := time.monotonic()) < end_at:
-        conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        try:
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            status = response.status
-            if response.will_close:
-                conn.close()
-                conn = None
-        except (OSError, http.client.HTTPException):
-            status = 0
-            conn.close()
-            conn = None
+        conn, status = keep_alive_get(conn, port, path, headers)
         if now >= measure_at:
             records.append((time.monotonic() - now, status))
     if conn is not None:

@@ -30,3 +30,15 @@ def site_app():
 @pytest.fixture()
 def client(site_app):
     return site_app.test_client()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`hrckg serve` on a free loopback port, answering queries; one per test module, stopped after it."""
+    from live import start_server, stop_server
+
+    live = start_server(tmp_path_factory.mktemp("live-server"))
+    try:
+        yield live
+    finally:
+        stop_server(live, live.descendants())

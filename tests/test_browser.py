@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from live import ROOT, start_server, stop_server
+from live import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -20,15 +20,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update"]
 PHONE = {"width": 390, "height": 844}
 REPORT_PARAGRAPH_12 = "/id/doc/A-HRC-35-20/para/12"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    live = start_server(tmp_path_factory.mktemp("browser-server"))
-    try:
-        yield live
-    finally:
-        stop_server(live, live.descendants())
 
 
 @pytest.fixture(scope="module")

@@ -107,16 +107,6 @@ def wrapper(server: LiveServer, query: str, return_format: str) -> SPARQLWrapper
 # --- the live server -----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`hrckg serve` on a free loopback port, answering queries; stopped after the module."""
-    live = start_server(tmp_path_factory.mktemp("live-server"))
-    try:
-        yield live
-    finally:
-        stop_server(live, live.descendants())
-
-
 @pytest.fixture
 def server_state(server):
     """The server before a test: its triple count; the test's end checks it still answers the same."""

@@ -4,7 +4,6 @@ Test names follow the W3C protocol test suite (sparql11/protocol/manifest.ttl) w
 
 import csv
 import io
-import json
 import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
