@@ -16,9 +16,9 @@ import pyoxigraph as ox
 from flask import Blueprint, current_app, redirect, render_template, send_file, url_for
 
 from . import conneg, description, graph as files
+from .answers import PAGE_FORMATS, SERIALIZATION_PREFIXES, html_response, rdf_response, statement_key
 from .errors import NotFound, negotiated
 from .identifiers import BASE
-from .ontology_docs import PAGE_FORMATS, SERIALIZATION_PREFIXES, html_response, rdf_response, statement_key
 from .resources import curie, local_path
 
 blueprint = Blueprint("downloads", __name__)

@@ -10,26 +10,18 @@ import pyoxigraph as ox
 from flask import Blueprint, current_app, render_template, request
 
 from . import conneg, description, graph as files, i18n
+from .answers import PAGE_FORMATS, SERIALIZATION_PREFIXES, html_response, rdf_response
 from .errors import NotFound, negotiated
 from .identifiers import ONTOLOGY
-from .namespaces import PREFIXES
 from .resources import curie, link_href, local_path
 
 blueprint = Blueprint("ontology_docs", __name__)
-
-PAGE_FORMATS = (conneg.HTML, conneg.TURTLE, conneg.NTRIPLES, conneg.RDFXML, conneg.JSONLD)
-RDF_FORMATS = {conneg.TURTLE: ox.RdfFormat.TURTLE, conneg.NTRIPLES: ox.RdfFormat.N_TRIPLES,
-               conneg.RDFXML: ox.RdfFormat.RDF_XML, conneg.JSONLD: ox.RdfFormat.JSON_LD}
-# Prefixes written into Turtle and RDF/XML answers: the project's, and the one the ontology header uses.
-# Our resource IRIs hold slashes, which a prefixed name would have to escape (id:country\\/KHM): they are written in full.
-SERIALIZATION_PREFIXES = {**{k: v for k, v in PREFIXES.items() if k not in ("id", "vocab")},
-                          "vann": "http://purl.org/vocab/vann/"}
 
 ONTOLOGY_FILE = files.ONTOLOGY_DIR / "hrckg.ttl"
 VOCABULARY_FILE = files.ONTOLOGY_DIR / "vocabularies.ttl"
 
 
-def _iri(prefix: str, name: str) -> ox.NamedNode:
+def _iri(prefix: str, name: str) -> ox.NamedNode:  # prefixes of answers.SERIALIZATION_PREFIXES (vann too)
     return ox.NamedNode(SERIALIZATION_PREFIXES[prefix] + name)
 
 
@@ -61,28 +53,6 @@ CHARACTERISTICS = {
     _iri("owl", "ReflexiveProperty"): ("reflexive", "自反"),
     _iri("owl", "IrreflexiveProperty"): ("irreflexive", "反自反"),
 }
-
-
-# ---------------------------------------------------------------- content negotiation, shared with downloads
-
-def statement_key(statement) -> tuple[str, ...]:
-    """Sort key of a triple or quad: its terms in N-Quads form, so equal graphs sort equally."""
-    return tuple(str(term) for term in statement)
-
-
-def rdf_response(triples, fmt: conneg.Format):
-    """Triples serialized by pyoxigraph (which keeps every literal's lexical form) in fmt, subject by subject."""
-    body = ox.serialize(sorted(set(triples), key=statement_key), format=RDF_FORMATS[fmt],
-                        prefixes=SERIALIZATION_PREFIXES)
-    response = current_app.response_class(body, content_type=fmt.content_type)
-    response.headers["Vary"] = "Accept"
-    return response
-
-
-def html_response(body: str):
-    response = current_app.response_class(body, content_type=conneg.HTML.content_type)
-    response.headers["Vary"] = "Accept, Accept-Language, Cookie"  # the language comes from these two
-    return response
 
 
 def ordered_texts(values: dict[str, str], lang: str) -> list[tuple[str, str]]:

@@ -11,14 +11,14 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, current_app, render_template, request
 
-from . import conneg, i18n, ontology_docs, panels, pictures, resources, store as stores
+from . import conneg, i18n, panels, pictures, resources, store as stores
+from .answers import PAGE_FORMATS, html_response, rdf_response
 from .errors import NotFound, negotiated
 from .identifiers import BASE
 from .namespaces import PREFIXES, PROV
 
 blueprint = Blueprint("pages", __name__)
 
-RESOURCE_FORMATS = (conneg.HTML, conneg.TURTLE, conneg.NTRIPLES, conneg.RDFXML, conneg.JSONLD)
 INCOMING_SHOWN = 100  # links shown per incoming group; the rest are counted and reachable by a query
 
 HRC = PREFIXES["hrc"]
@@ -72,13 +72,13 @@ def resource(rest: str = ""):
     store = stores.current()
     if not resources.exists(store, node):
         raise NotFound(f"the graph has nothing about {node.value}")
-    fmt = negotiated(RESOURCE_FORMATS)
+    fmt = negotiated(PAGE_FORMATS)
     if fmt is conneg.HTML:
-        response = ontology_docs.html_response(
+        response = html_response(
             render_template("resource.html", **page_context(store, node, i18n.chosen_language())))
     else:
         triples = resources.rdf_description(store, node, incoming_limit=current_app.config["MAX_ROWS"])
-        response = ontology_docs.rdf_response(triples, fmt)
+        response = rdf_response(triples, fmt)
     return with_alternates(response, fmt)
 
 
@@ -86,16 +86,16 @@ def resource(rest: str = ""):
 def shapes():
     """The SHACL shapes (https://w3id.org/hrckg/shapes#Name): one page, an anchor per shape, or RDF."""
     store, lang = stores.current(), i18n.chosen_language()
-    fmt = negotiated(RESOURCE_FORMATS)
+    fmt = negotiated(PAGE_FORMATS)
     named = sorted({q.subject for q in store.quads_for_pattern(None, None, None, None)
                     if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(SHAPES)},
                    key=lambda n: n.value)
     if fmt is conneg.HTML:
         described = [{"anchor": node.value[len(SHAPES):], "title": resources.label(store, node, lang),
                       "properties": outgoing_groups(store, resources.outgoing(store, node), lang)} for node in named]
-        response = ontology_docs.html_response(render_template("shapes.html", shapes=described))
+        response = html_response(render_template("shapes.html", shapes=described))
     else:
-        response = ontology_docs.rdf_response([t for node in named for t in resources.rdf_description(store, node)], fmt)
+        response = rdf_response([t for node in named for t in resources.rdf_description(store, node)], fmt)
     return with_alternates(response, fmt)
 
 
@@ -104,7 +104,7 @@ def with_alternates(response, fmt: conneg.Format):
     path = quote(request.path)
     response.headers["Link"] = ", ".join(
         f'<{path}?format={other.name}>; rel="alternate"; type="{other.media_type}"'
-        for other in RESOURCE_FORMATS if other is not fmt)
+        for other in PAGE_FORMATS if other is not fmt)
     return response
 
 
@@ -126,7 +126,7 @@ def page_context(store: ox.Store, node: ox.NamedNode, lang: str) -> dict:
         "panels": panels.for_resource(store, node, types, lang),
         "properties": outgoing_groups(store, out, lang),
         "incoming": incoming_groups(store, node, inc, out, lang),
-        "formats": RESOURCE_FORMATS[1:],
+        "formats": PAGE_FORMATS[1:],
         "picture": pictures.neighbourhood_svg(store, node, lang),
     }
 
