@@ -40,7 +40,7 @@ def create_app(config: dict | None = None, store=None) -> Flask:
     if store is not None:
         handle = StoreHandle(store=store)
     elif app.config["STORE_PATH"]:
-        curated_store(app.config["STORE_PATH"])  # load, then let go of the writable handle
+        curated_store(app.config["STORE_PATH"])  # publish a generation with the current files
         handle = StoreHandle(path=app.config["STORE_PATH"])
     else:
         handle = StoreHandle(store=curated_store())

@@ -157,7 +157,8 @@ def _die_with_parent() -> None:
 
 
 class _Child:
-    def __init__(self, open_store, memory_limit, offline):
+    def __init__(self, open_store, memory_limit, offline, generation: int = 0):
+        self.generation = generation  # the pool's data generation when this child opened the store
         context = get_context("fork")
         self.connection, child_end = context.Pipe()
         self.process = context.Process(target=_child_main, args=(child_end, open_store, memory_limit, offline), daemon=True)
@@ -216,6 +217,7 @@ class QueryPool:
         self._idle: list[_Child] = []
         self._started = 0
         self._pid = os.getpid()
+        self._generation = 0
 
     def _acquire(self, deadline: float) -> _Child:
         with self._condition:
@@ -228,15 +230,25 @@ class QueryPool:
                 return self._idle.pop()
             self._started += 1
         try:
-            return _Child(self._open_store, self._memory_limit, self._offline)
+            return _Child(self._open_store, self._memory_limit, self._offline, self._generation)
         except Exception:
             self._discard(None)
             raise
 
     def _release(self, child: _Child) -> None:
+        if child.generation != self._generation:  # it still sees the data as it was before renew()
+            self._discard(child)
+            return
         with self._condition:
             self._idle.append(child)
             self._condition.notify()
+
+    def renew(self) -> None:
+        """The data changed: stop idle children and let busy ones finish, so every later query runs
+        in a child that opened the store afresh."""
+        with self._condition:
+            self._generation += 1
+        self.close()
 
     def _discard(self, child: _Child | None) -> None:
         if child is not None:
@@ -282,5 +294,7 @@ class QueryPool:
     def close(self) -> None:
         with self._condition:
             idle, self._idle = self._idle, []
+            self._started -= len(idle)
+            self._condition.notify_all()
         for child in idle:
             child.kill()

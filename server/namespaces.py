@@ -38,6 +38,7 @@ class HRC(DefinedNamespace):
     AgendaItem: URIRef
     BoardOfTrustees: URIRef
     Citation: URIRef
+    Contribution: URIRef
     CivilSocietyOrganisation: URIRef
     Declaration: URIRef
     Document: URIRef
@@ -118,6 +119,8 @@ class HRC(DefinedNamespace):
     responseByteLimit: URIRef
     requestByteLimit: URIRef
     federatedEndpointPrefix: URIRef
+    fileName: URIRef
+    sha256: URIRef
     issuedBy: URIRef
     localIdentifier: URIRef
     locatedIn: URIRef

@@ -1,9 +1,16 @@
 """All access to the pyoxigraph store: opening it, loading the project's files, reading its shape.
 
 Each file of ontology/, data/ and shapes/ goes into its own named graph (see graph.sources());
-queries see the union of them as their default graph."""
+queries see the union of them as their default graph.
 
+An on-disk store is a directory of generations (DiskStore): every change is written to a new
+generation and published by swapping one symbolic link, so readers never share a database with a
+writer, and a writer killed half-way leaves the published generation exactly as it was."""
+
+import fcntl
 import os
+import re
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,12 +44,109 @@ def load_sources(store: ox.Store, sources=None) -> int:
 
 
 def curated_store(path: str | None = None) -> ox.Store:
-    """A store holding the curated graph: in memory, or at path on disk (created if missing)."""
-    store = ox.Store(path) if path else ox.Store()
-    load_sources(store)
-    if path:
-        store.flush()
-    return store
+    """A store holding the curated graph: in memory, or a new generation of the DiskStore at path
+    (created if missing; contributions ingested earlier are kept). Returns a read-only handle then."""
+    if not path:
+        store = ox.Store()
+        load_sources(store)
+        return store
+    disk = DiskStore(path)
+    disk.write(load_sources)
+    return disk.open_read_only()[0]
+
+
+class StoreLayoutError(Exception):
+    """A --store directory that is not (and cannot become) a DiskStore."""
+
+
+class DiskStore:
+    """An on-disk store kept as immutable generations: PATH/generations/NNNNNN, with the symbolic
+    link PATH/current naming the published one.
+
+    A writer (one at a time, under an flock) checkpoints the current generation into a new one
+    (RocksDB hard-links its files, so this is cheap), changes the copy, and publishes it by
+    replacing the link. Readers open the published generation read-only and re-open when the link
+    changes. pyoxigraph calls reading a database that another process writes undefined behaviour;
+    here no published generation is ever written again."""
+
+    KEEP = 3  # generations kept: the current one and two before, which slow readers may still hold
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.pointer = self.path / "current"
+        self.generations = self.path / "generations"
+
+    def generation(self) -> str | None:
+        """The name of the published generation, or None before the first write."""
+        try:
+            return os.readlink(self.pointer)
+        except FileNotFoundError:
+            return None
+
+    def open_read_only(self) -> tuple[ox.Store, str]:
+        generation = self.generation()
+        if generation is None:
+            raise StoreLayoutError(f"{self.path} holds no store yet: load it first (hrckg serve --store or hrckg ingest)")
+        return ox.Store.read_only(str(self.path / generation)), generation
+
+    def write(self, change):
+        """Run change(store) on a writable copy of the current generation and publish the copy if
+        change returns; if it raises, or the process dies, nothing is published. Returns its result.
+
+        change must not keep the store: the copy is closed before readers may open it."""
+        self._check_layout()
+        self.generations.mkdir(parents=True, exist_ok=True)
+        with open(self.path / "write.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            current = self.generation()
+            self._remove_unpublished(current)
+            target = self.generations / f"{self._number(current) + 1:06d}"
+            try:
+                if current is not None:
+                    ox.Store.read_only(str(self.path / current)).backup(str(target))
+                store = ox.Store(str(target))
+                result = change(store)
+                store.flush()
+                del store  # the only handle: this closes the database
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            self._publish(target.relative_to(self.path).as_posix())
+            self._prune()
+            return result
+
+    def _check_layout(self) -> None:
+        if (self.path / "CURRENT").exists() and not self.pointer.is_symlink():
+            raise StoreLayoutError(f"{self.path} is a plain oxigraph database, not an hrckg store directory; "
+                                   "move it away (hrckg rebuilds the store from data/ and contributions are re-ingested)")
+
+    def _publish(self, relative: str) -> None:
+        temporary = self.path / "current.new"
+        temporary.unlink(missing_ok=True)
+        os.symlink(relative, temporary)
+        os.replace(temporary, self.pointer)
+        directory = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    @staticmethod
+    def _number(generation: str | None) -> int:
+        return int(generation.rsplit("/", 1)[-1]) if generation else 0
+
+    def _existing(self) -> list[Path]:
+        return sorted(p for p in self.generations.iterdir() if re.fullmatch(r"[0-9]{6}", p.name))
+
+    def _remove_unpublished(self, current: str | None) -> None:
+        """Generations newer than the published one are left by a writer that died: remove them."""
+        for path in self._existing():
+            if int(path.name) > self._number(current):
+                shutil.rmtree(path, ignore_errors=True)
+
+    def _prune(self) -> None:
+        for path in self._existing()[:-self.KEEP]:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def graph_sizes(store: ox.Store) -> dict[str, int]:
@@ -72,14 +176,33 @@ class StoreHandle:
     """How each process reaches the store.
 
     An in-memory store is handed to worker and query processes by fork. A store on disk is opened
-    read-only once per process, because a RocksDB handle must not cross a fork."""
+    read-only once per process, because a RocksDB handle must not cross a fork, and again when a
+    writer has published a new generation (refresh(), called before each request)."""
 
     def __init__(self, store: ox.Store | None = None, path: str | None = None):
         if (store is None) == (path is None):
             raise ValueError("give either an in-memory store or the path of one on disk")
         self._store, self.path, self._pid = store, path, None
+        self.disk = DiskStore(path) if path is not None else None
+        self._generation = None
+        self._listeners = []
 
     def get(self) -> ox.Store:
-        if self.path is not None and self._pid != os.getpid():
-            self._store, self._pid = ox.Store.read_only(self.path), os.getpid()
+        if self.disk is not None and self._pid != os.getpid():
+            (self._store, self._generation), self._pid = self.disk.open_read_only(), os.getpid()
         return self._store
+
+    def on_change(self, listener) -> None:
+        """Call listener() whenever the data this process sees has changed (to drop caches)."""
+        self._listeners.append(listener)
+
+    def changed(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+    def refresh(self) -> None:
+        """Re-open the store if a writer has published a new generation since this process opened it."""
+        if self.disk is not None and self._pid == os.getpid() and self.disk.generation() != self._generation:
+            self._pid = None
+            self.get()
+            self.changed()

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from . import graph as files
@@ -44,6 +44,8 @@ class Result:
     message_zh: str
     shape: Node                    # the named node shape the source shape belongs to
     source_shape: Node             # sh:sourceShape: the named property shape, or the node shape
+    hint_en: str = ""              # what the contributor can do about it (hints.py), if we know
+    hint_zh: str = ""
 
 
 @dataclass
@@ -61,13 +63,21 @@ class Report:
 
 
 @lru_cache(maxsize=1)
-def _shapes() -> Graph:
+def shapes_graph() -> Graph:
     return files.load(files.shapes_files())
 
 
 @lru_cache(maxsize=1)
-def _ontology() -> Graph:
-    return files.load(files.ontology_files())
+def schema_graph() -> Graph:
+    """What the shapes read from ontology/: declarations of classes and properties, their
+    hierarchies, and each concept's scheme. Labels and definitions are left out: merged into the
+    data they would only be validated again, every time, as if they were data."""
+    ontology = files.load(files.ontology_files())
+    schema = Graph()
+    for predicate in (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf, SKOS.inScheme, SKOS.topConceptOf, SKOS.broader):
+        for triple in ontology.triples((None, predicate, None)):
+            schema.add(triple)
+    return schema
 
 
 @lru_cache(maxsize=2)
@@ -84,16 +94,20 @@ def curated_data() -> Graph:
 # Validation
 
 
-def validate(data_graph: Graph, *, with_graph: bool = False) -> Report:
-    """Validate data_graph (merged with the curated data/ when with_graph) against shapes/."""
-    # The whole ontology (with the SKOS vocabularies) is merged here rather than passed as
+def validate(data_graph: Graph, *, with_graph: bool = False, focus_nodes: set | None = None) -> Report:
+    """Validate data_graph (merged with the curated data/ when with_graph) against shapes/;
+    with focus_nodes, only the results about those resources are kept.
+
+    (pyshacl's own focus_nodes option is not used: in pyshacl 0.40 it also filters the values
+    that nested shapes check, so sh:qualifiedValueShape sees no literal and never fails.)"""
+    # The schema (with the SKOS vocabularies' concepts) is merged here rather than passed as
     # pyshacl's ont_graph, which copies only RDFS/OWL axioms and would leave concepts untyped.
     data = Graph()
     data += data_graph
-    data += _ontology()
+    data += schema_graph()
     if with_graph:
         data += curated_data()
-    shapes = _shapes()
+    shapes = shapes_graph()
     try:
         # advanced=True for the SPARQL targets of the catch-all shapes (dangling links, terms);
         # allow_warnings: sh:Warning results are reported but do not make the data non-conforming;
@@ -106,9 +120,16 @@ def validate(data_graph: Graph, *, with_graph: bool = False) -> Report:
         raise ValidationError(f"pyshacl could not validate: {type(err).__name__}: {err}") from None
     top = report_graph.value(predicate=RDF.type, object=SH.ValidationReport)
     # only top-level results: pyshacl also lists the nested results of sh:node checks
-    results = sorted((_result(report_graph, shapes, node) for node in
-                      report_graph.objects(top, SH.result)), key=_sort_key)
-    return Report(bool(conforms), results, report_graph)
+    nodes = list(report_graph.objects(top, SH.result))
+    if focus_nodes is not None:
+        for node in nodes:
+            if report_graph.value(node, SH.focusNode) not in focus_nodes:
+                report_graph.remove((top, SH.result, node))
+        nodes = list(report_graph.objects(top, SH.result))
+    results = sorted((_result(report_graph, shapes, node) for node in nodes), key=sort_key)
+    conforms = not any(r.severity == "Violation" for r in results)
+    report_graph.set((top, SH.conforms, Literal(conforms)))
+    return Report(conforms, results, report_graph)
 
 
 def _result(report: Graph, shapes: Graph, node) -> Result:
@@ -150,7 +171,7 @@ def _path(report: Graph, path):
     return path
 
 
-def _sort_key(result: Result):
+def sort_key(result: Result):
     return (str(result.focus_node), str(result.path or ""), str(result.source_shape), str(result.value or ""))
 
 
@@ -199,6 +220,9 @@ def format_text(report: Report) -> str:
         if result.shape != result.source_shape:
             where += f" (in {_short(result.shape, ns)})"
         lines.append(f"    shape: {where}")
+        if result.hint_en:
+            lines.append(f"    hint: {result.hint_en}")
+            lines.append(f"    提示：{result.hint_zh}")
     return "\n".join(lines)
 
 
@@ -227,6 +251,7 @@ def format_json(report: Report) -> str:
         "message": {"en": r.message_en, "zh": r.message_zh},
         "shape": str(r.shape),
         "sourceShape": str(r.source_shape),
+        **({"hint": {"en": r.hint_en, "zh": r.hint_zh}} if r.hint_en else {}),
     } for r in report.results]
     counts = {s: report.count(s) for s in ("Violation", "Warning", "Info")}
     return json.dumps({"conforms": report.conforms, "counts": counts, "results": results},
