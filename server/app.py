@@ -4,7 +4,8 @@ import re
 
 from flask import Flask
 
-from . import browse, description, downloads, errors, i18n, ontology_docs, pages, pictures, search, sparql, workbench
+from . import (browse, contribute, description, downloads, errors, i18n, ontology_docs, pages, pictures, search,
+               sparql, workbench)
 from .executor import QueryPool
 from .store import StoreHandle, curated_store
 
@@ -17,11 +18,16 @@ DEFAULTS = {
     "QUERY_PROCESSES": 4,  # query processes per web worker: as many as it has threads
     "QUERY_MEMORY_LIMIT": 2 << 30,  # bytes a query may allocate beyond the store itself
     "STORE_PATH": None,  # on-disk store; None: in memory
+    "MAX_CONTRIBUTION_BYTES": 8 << 20,  # bytes in one contribution (POST /contributions...)
+    "CONTRIBUTION_TOKEN": None,  # the bearer token POST /contributions needs; None: ingest over HTTP is off
 }
+
+# Per-process caches built from the store, dropped when a writer publishes new data.
+CACHES = ("hrckg.statistics", "hrckg.downloads", "hrckg.ontology_docs", "hrckg.pictures", search.EXTENSION)
 
 # Blueprints whose answers any origin may read: the endpoint, the descriptions, dereferenced
 # resources, the ontology, dumps and search (linked-data clients in a browser need them all).
-_CROSS_ORIGIN_READS = ("sparql", "description", "pages", "ontology_docs", "downloads", "search")
+_CROSS_ORIGIN_READS = ("sparql", "description", "pages", "ontology_docs", "downloads", "search", "contribute")
 # Headers a cross-origin script may read from our answers.
 _EXPOSED = "Content-Type, Content-Length, Vary, HRCKG-Result-Truncated, Retry-After"
 
@@ -49,10 +55,13 @@ def create_app(config: dict | None = None, store=None) -> Flask:
     app.extensions["hrckg.pool"] = QueryPool(handle.get, app.config["QUERY_PROCESSES"], app.config["QUERY_MEMORY_LIMIT"],
                                              offline=not app.config["SERVICE_ALLOWLIST"])
 
+    handle.on_change(lambda: data_changed(app))
+    app.before_request(handle.refresh)
+
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(description.blueprint)
-    for module in (browse, search, pages, workbench, ontology_docs, downloads, pictures):
+    for module in (browse, search, pages, workbench, ontology_docs, downloads, pictures, contribute):
         app.register_blueprint(module.blueprint)
     app.after_request(allow_cross_origin_reads)
     app.after_request(i18n.remember_language)
@@ -60,6 +69,14 @@ def create_app(config: dict | None = None, store=None) -> Flask:
     app.after_request(add_security_headers)
     app.jinja_env.globals.update(ui=i18n.ui, language=i18n.chosen_language, language_url=i18n.language_url)
     return app
+
+
+def data_changed(app: Flask) -> None:
+    """A writer published new data: forget what was built from the old, and let later queries run
+    in query processes that open the store afresh."""
+    for key in CACHES:
+        app.extensions.pop(key, None)
+    app.extensions["hrckg.pool"].renew()
 
 
 # Pages load scripts, styles, images and data only from this server, and never run inline code.

@@ -21,9 +21,21 @@ def _stats(args) -> int:
 
 
 def _validate(args) -> int:
-    from .validation import run
+    from .contribution_cli import run_validate
 
-    return run(args)
+    return run_validate(args)
+
+
+def _diff(args) -> int:
+    from .contribution_cli import run_diff
+
+    return run_diff(args)
+
+
+def _ingest(args) -> int:
+    from .contribution_cli import run_ingest
+
+    return run_ingest(args)
 
 
 def _serve(args) -> int:
@@ -67,7 +79,7 @@ def _add_serve_arguments(serve: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    from .validation import add_arguments
+    from .contribution_cli import add_diff_arguments, add_ingest_arguments, add_validate_arguments
 
     top = argparse.ArgumentParser(prog="hrckg", description=__doc__)
     top.add_argument("--version", action="version", version=f"hrckg {__version__}")
@@ -79,9 +91,17 @@ def parser() -> argparse.ArgumentParser:
     stats.add_argument("files", nargs="*", help="RDF files (default: the curated graph)")
     stats.set_defaults(func=_stats)
 
-    validate = commands.add_parser("validate", help="validate RDF files against the SHACL shapes")
-    add_arguments(validate)
+    validate = commands.add_parser("validate", help="validate a contribution merged with the graph, or the whole graph")
+    add_validate_arguments(validate)
     validate.set_defaults(func=_validate)
+
+    diff = commands.add_parser("diff", help="show what a contribution would add: new resources, resources touched, triples")
+    add_diff_arguments(diff)
+    diff.set_defaults(func=_diff)
+
+    ingest = commands.add_parser("ingest", help="validate a contribution and add it to an on-disk store, all or nothing")
+    add_ingest_arguments(ingest)
+    ingest.set_defaults(func=_ingest)
 
     serve = commands.add_parser("serve", help="serve the graph: SPARQL endpoint and descriptions over HTTP")
     _add_serve_arguments(serve)

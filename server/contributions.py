@@ -46,9 +46,13 @@ class ContributionError(Exception):
     """The contribution could not be checked at all (unreadable, wrong type, too large): not the
     same as a contribution that does not conform, which gets a report."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None, status: int = 400):
-        self.message, self.line, self.column, self.status = message, line, column, status
-        where = f"line {line}, column {column}: " if line else ""
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, status: int = 400,
+                 source: str | None = None):
+        self.message, self.line, self.column, self.status, self.source = message, line, column, status, source
+        if source:  # as compilers do: file:line:column: message
+            where = source + "".join(f":{n}" for n in (line, column) if n) + ": "
+        else:
+            where = f"line {line}, column {column}: " if line else ""
         super().__init__(where + message)
 
 
@@ -136,7 +140,7 @@ def parse(data: bytes, name: str, media_type: str | None = None, max_bytes: int 
         # (pyoxigraph's JSON-LD parser refuses remote contexts).
         quads = list(ox.parse(body, format=fmt, base_iri=ID))
     except SyntaxError as err:
-        raise ContributionError(f"syntax error: {_reason(err)}", err.lineno, err.offset) from None
+        raise ContributionError(f"bad syntax: {_reason(err)}", err.lineno, err.offset) from None
     triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
     if not triples:
         raise ContributionError(f"{name} holds no triples (only prefixes or comments?)")
@@ -308,9 +312,9 @@ def _redefinitions(store: ox.Store, contribution: Contribution) -> list[validati
             if clash:
                 results.append(_rule(
                     "ContributionNoRedefinition", subject, predicate, obj,
-                    f"<{subject.value}> already has {_short(predicate)} {_literal_text(clash[0])}; "
+                    f"<{subject.value}> already has {short(predicate)} {term_text(clash[0])}; "
                     "a contribution cannot replace or duplicate an existing value (correct the curated data instead).",
-                    f"<{subject.value}> 已有 {_short(predicate)} {_literal_text(clash[0])}；"
+                    f"<{subject.value}> 已有 {short(predicate)} {term_text(clash[0])}；"
                     "贡献数据不能替换或重复已有的值(请改为更正人工整理的数据)。"))
     return results
 
@@ -328,15 +332,26 @@ def _same_kind(a: ox.Literal, b: ox.Literal) -> bool:
     return a.language == b.language if (a.language or b.language) else a.datatype == b.datatype
 
 
-def _short(iri: ox.NamedNode) -> str:
+def short(iri: ox.NamedNode) -> str:
     for prefix, namespace in PREFIXES.items():
         if iri.value.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_-]+", iri.value[len(namespace):]):
             return f"{prefix}:{iri.value[len(namespace):]}"
     return f"<{iri.value}>"
 
 
-def _literal_text(literal: ox.Literal) -> str:
-    return f'"{literal.value}"' + (f"@{literal.language}" if literal.language else "")
+def term_text(term) -> str:
+    """A term as in Turtle, with our prefixes."""
+    if isinstance(term, ox.NamedNode):
+        return short(term)
+    if isinstance(term, ox.Literal) and term.language:
+        return f'"{term.value}"@{term.language}'
+    if isinstance(term, ox.Literal) and term.datatype.value != str(XSD.string):
+        return f'"{term.value}"^^{short(term.datatype)}'
+    return str(term)
+
+
+def triple_key(triple: ox.Triple):
+    return (triple.subject.value, triple.predicate.value, str(triple.object))
 
 
 def add_to_report_graph(report: validation.Report, results: list[validation.Result]) -> None:
@@ -384,6 +399,19 @@ def compute_diff(store: ox.Store, contribution: Contribution) -> Diff:
         if iri in diff.new:
             del diff.linked[iri]
     return diff
+
+
+def diff_json(contribution: Contribution, diff: Diff) -> dict:
+    """The diff for HTTP clients: per resource, the triples added, as SPARQL JSON terms."""
+    def triples(group):
+        return [{"resource": iri, "triples": [{"predicate": t.predicate.value, "object": validation.term_json(to_rdflib(t.object))}
+                                              for t in sorted(items, key=triple_key)]}
+                for iri, items in sorted(group.items())]
+    return {"contribution": {"name": contribution.name, "sha256": contribution.sha256, "bytes": contribution.size,
+                             "triples": len(contribution.triples), "graph": contribution.graph_iri},
+            "added": len(diff.added), "alreadyPresent": diff.present,
+            "new": triples(diff.new), "touched": triples(diff.touched),
+            "linked": [{"resource": iri, "links": count} for iri, count in sorted(diff.linked.items())]}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 413:
-            return error_response(PayloadTooLarge(app.config.get("MAX_CONTENT_LENGTH")))
+            return error_response(PayloadTooLarge(request.max_content_length))
         response = error_response(ClientError(error.description or error.name, status=error.code or 500,
                                               code=error.name.lower().replace(" ", "_"), title=error.name))
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:

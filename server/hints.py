@@ -53,7 +53,7 @@ def state_hint(store: ox.Store, code: str) -> tuple[str, str]:
     """For id/country/{code} that is not in the graph."""
     known = {row["code"].value: (row["label"].value if row["label"] else "") for row in select(store, _STATES)}
     closest = difflib.get_close_matches(code.upper(), known, n=3, cutoff=0.0)
-    listed = ", ".join(f"{c} ({known[c]})" if known[c] else c for c in closest)
+    listed = ", ".join(f"{c} ({known[c]})" if known[c] else c for c in closest) or "none (the graph has no States)"
     country = pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
     if country is None and len(code) == 2:
         alpha2 = pycountry.countries.get(alpha_2=code.upper())

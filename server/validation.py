@@ -10,7 +10,6 @@ make every object of hrc:sponsor a State (see shapes/README.md).
 
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -20,7 +19,6 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from . import graph as files
-from .graph import LoadError
 from .namespaces import PREFIXES, SH
 
 HRCSH = Namespace("https://w3id.org/hrckg/shapes#")
@@ -266,29 +264,3 @@ def format_turtle(report: Report) -> str:
 
 def format_report(report: Report, fmt: str) -> str:
     return {"text": format_text, "json": format_json, "turtle": format_turtle}[fmt](report)
-
-
-# ---------------------------------------------------------------------------------------------
-# Command line (hrckg validate)
-
-
-def add_arguments(parser) -> None:
-    parser.add_argument("files", nargs="*", metavar="FILES",
-                        help="RDF files or directories to validate (default: the curated graph, data/)")
-    parser.add_argument("--with-graph", action="store_true",
-                        help="validate the files merged with the curated graph, as a contribution would be applied")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
-
-
-def run(args) -> int:
-    """Exit status: 0 conforms, 1 does not conform, 2 could not validate (message on stderr)."""
-    try:
-        if args.files:
-            report = validate(files.load(args.files), with_graph=args.with_graph)
-        else:
-            report = validate(Graph(), with_graph=True)
-    except (LoadError, ValidationError) as err:
-        print(err, file=sys.stderr)
-        return 2
-    print(format_report(report, args.format))
-    return 0 if report.conforms else 1

@@ -112,7 +112,7 @@ def test_unreadable_or_unsupported_input_exits_2(tmp_path, capsys):
     notes = tmp_path / "notes.txt"
     notes.write_text("not RDF", encoding="utf-8")
     code, _, err = run(capsys, notes)
-    assert code == 2 and "unsupported file type" in err
+    assert code == 2 and "cannot tell the format" in err
 
 
 def test_pyshacl_failure_exits_2_not_1(monkeypatch, capsys):

@@ -1,0 +1,232 @@
+"""Contributions over HTTP: POST /contributions/validate (the report, whether or not it conforms),
+token-gated POST /contributions (ingest), and the /contribute page to paste or upload a file.
+
+"Could not validate" (malformed, unsupported, too large) is a 4xx error naming what and where;
+"does not conform" is a 200 report (brief, Conventions 4)."""
+
+import hmac
+import json
+
+import pyoxigraph as ox
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from . import answers, conneg, contributions, errors, resources, validation
+from .contributions import ContributionError
+from .errors import ClientError
+from .i18n import chosen_language
+
+blueprint = Blueprint("contribute", __name__)
+
+
+@blueprint.before_request
+def _contribution_size_limit():
+    """Contributions may be larger than the SPARQL requests the app-wide limit is set for
+    (a form adds a few bytes of its own around the file)."""
+    form = request.endpoint == "contribute.contribute_form"
+    request.max_content_length = current_app.config["MAX_CONTRIBUTION_BYTES"] + (64 << 10 if form else 0)
+
+REPORT_FORMATS = (errors.ERROR_JSON, conneg.TURTLE, conneg.HTML)
+
+
+class CouldNotValidate(ClientError):
+    code, title = "could_not_validate", "Could not validate"
+
+
+class IngestForbidden(ClientError):
+    status, code, title = 403, "ingest_disabled", "Ingest disabled"
+
+
+class IngestUnauthorized(ClientError):
+    status, code, title = 401, "unauthorized", "Unauthorized"
+
+
+class IngestConflict(ClientError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+def _contribution(data: bytes, name: str, media_type: str | None) -> contributions.Contribution:
+    try:
+        return contributions.parse(data, name, media_type, current_app.config["MAX_CONTRIBUTION_BYTES"])
+    except ContributionError as err:
+        raise CouldNotValidate(err.message, err.line, err.column, status=err.status) from None
+
+
+def _body() -> bytes:
+    """The request body, read up to the contribution limit (a chunked body that reaches it is refused)."""
+    limit = current_app.config["MAX_CONTRIBUTION_BYTES"]
+    data = request.get_data(cache=True)
+    if request.content_length is None and len(data) >= limit:
+        raise errors.PayloadTooLarge(limit)
+    return data
+
+
+def _name() -> str:
+    """What the client calls the upload: the Content-Disposition file name, if any."""
+    disposition = request.headers.get("Content-Disposition", "")
+    for part in disposition.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "filename" and value.strip('"'):
+            return value.strip('"')
+    return "request body"
+
+
+def _check(contribution):
+    try:
+        return contributions.check(current_app.extensions["hrckg.store"].get(), contribution)
+    except validation.ValidationError as err:
+        raise ClientError(str(err), status=500, code="validation_failed", title="Validation failed") from None
+
+
+def report_json(outcome) -> dict:
+    body = json.loads(validation.format_json(outcome.report))
+    body["resourcesValidated"] = outcome.focus
+    body["diff"] = contributions.diff_json(outcome.contribution, outcome.diff)
+    return body
+
+
+def _answer(outcome, status: int = 200, fmt=None):
+    fmt = fmt or errors.negotiated(REPORT_FORMATS)
+    if fmt is conneg.TURTLE:
+        response = current_app.response_class(validation.format_turtle(outcome.report), content_type=fmt.content_type)
+    elif fmt is conneg.HTML:
+        response = answers.html_response(render_template("contribute.html", **page_context(outcome)))
+    else:
+        response = current_app.json.response(report_json(outcome))
+    response.status_code = status
+    if fmt is not conneg.HTML:
+        response.headers["Vary"] = "Accept"
+    return response
+
+
+@blueprint.post("/contributions/validate")
+def validate_contribution():
+    fmt = errors.negotiated(REPORT_FORMATS)  # 406 before any work
+    contribution = _contribution(_body(), _name(), request.mimetype or None)
+    return _answer(_check(contribution), fmt=fmt)
+
+
+@blueprint.post("/contributions")
+def ingest_contribution():
+    _authorise(request.headers.get("Authorization", "").removeprefix("Bearer ").strip())
+    fmt = errors.negotiated(REPORT_FORMATS)
+    contribution = _contribution(_body(), _name(), request.mimetype or None)
+    result = _ingest(contribution)
+    if isinstance(result, contributions.Outcome):
+        return _answer(result, status=422, fmt=fmt)
+    if fmt is conneg.HTML:
+        return _answer(result.outcome, status=201, fmt=fmt)
+    body = {"graph": result.graph_iri, "added": result.added, **report_json(result.outcome)}
+    response = current_app.json.response(body)
+    response.status_code = 201
+    response.headers["Location"] = resources.local_path(result.graph_iri) or result.graph_iri
+    return response
+
+
+def _authorise(token: str) -> None:
+    configured = current_app.config.get("CONTRIBUTION_TOKEN")
+    if not configured:
+        raise IngestForbidden("ingest over HTTP is disabled on this server (no CONTRIBUTION_TOKEN is configured); "
+                              "use POST /contributions/validate to check a contribution, or hrckg ingest")
+    if not hmac.compare_digest(token.encode(), str(configured).encode()):
+        raise IngestUnauthorized("a valid token is required: send it as 'Authorization: Bearer <token>'")
+
+
+def _ingest(contribution):
+    """Ingest into the on-disk store; the Outcome when it does not conform, else an Ingested."""
+    handle = current_app.extensions["hrckg.store"]
+    if handle.disk is None:
+        raise IngestConflict("this server keeps its store in memory, one copy per worker process, so an ingest "
+                             "could not reach them all; start it with an on-disk store: hrckg serve --store PATH")
+    try:
+        ingested = handle.disk.write(lambda store: contributions.ingest(store, contribution))
+    except contributions.NotConforming as refused:
+        return refused.outcome
+    except ContributionError as err:
+        raise IngestConflict(err.message, status=err.status) from None
+    handle.refresh()  # this process sees it at once; the others on their next request
+    return ingested
+
+
+# ---------------------------------------------------------------------------------------------
+# The page
+
+
+@blueprint.get("/contribute")
+def contribute_page():
+    return answers.html_response(render_template("contribute.html", **page_context(None)))
+
+
+@blueprint.post("/contribute")
+def contribute_form():
+    """The page's form: pasted text or an uploaded file, validated (or ingested, with the token)."""
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        data, name = upload.read(current_app.config["MAX_CONTRIBUTION_BYTES"] + 1), upload.filename
+    else:
+        data, name = request.form.get("text", "").encode("utf-8"), "pasted text"
+    media_type = request.form.get("format") or None
+    if media_type is None and name == "pasted text":
+        media_type = "text/turtle"
+    try:
+        contribution = _contribution(data, name, media_type)
+    except CouldNotValidate as err:
+        return answers.html_response(render_template("contribute.html", **page_context(None, error=err,
+                                                                                         text=request.form.get("text", ""))))
+    ingested = None
+    if request.form.get("action") == "ingest":
+        try:
+            _authorise(request.form.get("token", ""))
+            result = _ingest(contribution)
+        except ClientError as err:
+            return answers.html_response(render_template(
+                "contribute.html", **page_context(_check(contribution), error=err, text=request.form.get("text", ""))))
+        outcome = result if isinstance(result, contributions.Outcome) else result.outcome
+        ingested = None if isinstance(result, contributions.Outcome) else result
+    else:
+        outcome = _check(contribution)
+    return answers.html_response(render_template("contribute.html", **page_context(
+        outcome, text=request.form.get("text", ""), ingested=ingested)))
+
+
+def page_context(outcome, error=None, text: str = "", ingested=None) -> dict:
+    lang = chosen_language()
+    context = {"outcome": outcome, "error": error, "text": text, "ingested": ingested, "formats": contributions.MEDIA_TYPES,
+               "ingested_href": resources.local_path(ingested.graph_iri) if ingested else None,
+               "max_bytes": current_app.config["MAX_CONTRIBUTION_BYTES"],
+               "ingest_enabled": bool(current_app.config.get("CONTRIBUTION_TOKEN")),
+               "guide": url_for("guide.guide_page") if "guide" in current_app.blueprints else None}
+    if outcome is not None:
+        store = current_app.extensions["hrckg.store"].get()
+        context["results"] = [_result_view(store, r, lang) for r in outcome.report.results]
+        context["diff"] = _diff_view(outcome.diff, store, lang)
+    return context
+
+
+def _result_view(store, result: validation.Result, lang: str) -> dict:
+    def term(node):
+        if node is None:
+            return None
+        text = str(node)
+        if text.startswith("^<"):
+            return {"text": "^" + resources.curie(text[2:-1]), "href": None}
+        if hasattr(node, "language") or hasattr(node, "datatype"):
+            return {"text": node.n3(), "href": None}
+        return {"text": resources.curie(text), "href": resources.link_href(text) if text.startswith("http") else None}
+
+    zh = lang == "zh"
+    return {"severity": result.severity, "focus": term(result.focus_node), "path": term(result.path),
+            "value": term(result.value), "shape": term(result.source_shape),
+            "message": result.message_zh if zh else result.message_en,
+            "hint": result.hint_zh if zh else result.hint_en}
+
+
+def _diff_view(diff: contributions.Diff, store, lang: str) -> dict:
+    def rows(group):
+        return [{"resource": {"text": resources.curie(iri), "href": resources.link_href(iri)},
+                 "triples": [{"predicate": contributions.short(t.predicate), "object": contributions.term_text(t.object),
+                              "href": resources.link_href(t.object.value) if isinstance(t.object, ox.NamedNode) else None}
+                             for t in sorted(triples, key=contributions.triple_key)]}
+                for iri, triples in sorted(group.items())]
+    return {"new": rows(diff.new), "touched": rows(diff.touched), "present": diff.present, "added": len(diff.added),
+            "linked": [{"text": resources.label(store, ox.NamedNode(iri), lang), "href": resources.link_href(iri),
+                        "count": count} for iri, count in sorted(diff.linked.items())]}
