@@ -20,6 +20,7 @@ DEFAULTS = {
     "STORE_PATH": None,  # on-disk store; None: in memory
     "MAX_CONTRIBUTION_BYTES": 8 << 20,  # bytes in one contribution (POST /contributions...)
     "CONTRIBUTION_TOKEN": None,  # the bearer token POST /contributions needs; None: ingest over HTTP is off
+    "INGEST_TIMEOUT": 600,  # seconds an ingest over HTTP may take
 }
 
 # Per-process caches built from the store, dropped when a writer publishes new data.

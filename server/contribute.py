@@ -6,6 +6,10 @@ token-gated POST /contributions (ingest), and the /contribute page to paste or u
 
 import hmac
 import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, current_app, render_template, request, url_for
@@ -109,8 +113,9 @@ def validate_contribution():
 def ingest_contribution():
     _authorise(request.headers.get("Authorization", "").removeprefix("Bearer ").strip())
     fmt = errors.negotiated(REPORT_FORMATS)
-    contribution = _contribution(_body(), _name(), request.mimetype or None)
-    result = _ingest(contribution)
+    data = _body()
+    contribution = _contribution(data, _name(), request.mimetype or None)
+    result = _ingest(contribution, data)
     if isinstance(result, contributions.Outcome):
         return _answer(result, status=422, fmt=fmt)
     if fmt is conneg.HTML:
@@ -131,20 +136,31 @@ def _authorise(token: str) -> None:
         raise IngestUnauthorized("a valid token is required: send it as 'Authorization: Bearer <token>'")
 
 
-def _ingest(contribution):
-    """Ingest into the on-disk store; the Outcome when it does not conform, else an Ingested."""
+def _ingest(contribution, data: bytes):
+    """Ingest into the on-disk store: the Outcome when it does not conform, else an Ingested.
+
+    The write runs in a new process (`hrckg ingest`): RocksDB's background threads do not survive
+    the fork that made this worker, so a writable store opened here would wait for them forever."""
     handle = current_app.extensions["hrckg.store"]
     if handle.disk is None:
         raise IngestConflict("this server keeps its store in memory, one copy per worker process, so an ingest "
                              "could not reach them all; start it with an on-disk store: hrckg serve --store PATH")
-    try:
-        ingested = handle.disk.write(lambda store: contributions.ingest(store, contribution))
-    except contributions.NotConforming as refused:
-        return refused.outcome
-    except ContributionError as err:
-        raise IngestConflict(err.message, status=err.status) from None
+    outcome = _check(contribution)
+    if not outcome.report.conforms:
+        return outcome
+    suffix = {fmt: ext for ext, fmt in contributions.EXTENSIONS.items()}[contribution.format]
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"contribution{suffix}"
+        path.write_bytes(data)
+        done = subprocess.run([sys.executable, "-m", "hrckg.cli", "ingest", "--store", str(handle.disk.path),
+                               "--name", contribution.name, "--format", "json", str(path)],
+                              capture_output=True, text=True, timeout=current_app.config["INGEST_TIMEOUT"])
+    if done.returncode != 0:  # another ingest got there first, or the store refused: nothing was applied
+        message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "the ingest process failed"
+        raise IngestConflict(message.split(": ", 1)[-1] if message.startswith(str(path)) else message)
+    applied = json.loads(done.stdout)
     handle.refresh()  # this process sees it at once; the others on their next request
-    return ingested
+    return contributions.Ingested(applied["graph"], applied["added"], outcome)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,7 +192,7 @@ def contribute_form():
     if request.form.get("action") == "ingest":
         try:
             _authorise(request.form.get("token", ""))
-            result = _ingest(contribution)
+            result = _ingest(contribution, data)
         except ClientError as err:
             return answers.html_response(render_template(
                 "contribute.html", **page_context(_check(contribution), error=err, text=request.form.get("text", ""))))

@@ -4,6 +4,7 @@ Exit status: 0 conforms (or applied), 1 does not conform (nothing applied), 2 co
 checked (a message on stderr says what and where)."""
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import sys
@@ -45,7 +46,9 @@ def add_diff_arguments(parser) -> None:
 def add_ingest_arguments(parser) -> None:
     parser.add_argument("file", metavar="FILE", help="the contribution (Turtle, TriG, N-Triples or JSON-LD)")
     parser.add_argument("--store", metavar="PATH", required=True, help="the on-disk store to add it to")
-    parser.add_argument("--format", choices=validation.FORMATS, default="text", help="report format if refused (default: text)")
+    parser.add_argument("--name", help="the file name to record in the provenance (default: FILE's own name)")
+    parser.add_argument("--format", choices=validation.FORMATS, default="text",
+                        help="output: the report if refused, and with json a summary if applied (default: text)")
 
 
 def _fail(err: Exception) -> int:
@@ -53,7 +56,7 @@ def _fail(err: Exception) -> int:
     return 2
 
 
-def read(path: str) -> Contribution:
+def read(path: str, name: str | None = None) -> Contribution:
     """One contribution file, or a ContributionError naming the file."""
     try:
         data = Path(path).read_bytes()
@@ -62,9 +65,10 @@ def read(path: str) -> Contribution:
     except OSError as err:  # permission denied, a directory...
         raise ContributionError((err.strerror or str(err)).lower(), source=path) from None
     try:
-        return contributions.parse(data, Path(path).name)
+        contribution = contributions.parse(data, Path(path).name)
     except ContributionError as err:
         raise ContributionError(err.message, err.line, err.column, err.status, source=path) from None
+    return dataclasses.replace(contribution, name=name) if name else contribution
 
 
 def open_store(path: str | None) -> ox.Store:
@@ -109,7 +113,7 @@ def run_ingest(args) -> int:
         return _fail(StoreLayoutError(f"{args.store} holds no store yet: `hrckg serve --store {args.store}` creates it "
                                       "with the curated graph"))
     try:
-        contribution = read(args.file)
+        contribution = read(args.file, args.name)
         ingested = disk.write(lambda store: contributions.ingest(store, contribution))
     except contributions.NotConforming as refused:
         print(validation.format_report(refused.outcome.report, args.format))
@@ -117,8 +121,11 @@ def run_ingest(args) -> int:
         return 1
     except (ContributionError, StoreLayoutError, OSError) as err:
         return _fail(err)
-    print(f"ingested {contribution.name}: {ingested.added} triples into <{ingested.graph_iri}> "
-          f"({len(ingested.outcome.diff.new)} new resources, {len(ingested.outcome.diff.touched)} touched)")
+    if args.format == "json":
+        print(json.dumps({"graph": ingested.graph_iri, "added": ingested.added}))
+    else:
+        print(f"ingested {contribution.name}: {ingested.added} triples into <{ingested.graph_iri}> "
+              f"({len(ingested.outcome.diff.new)} new resources, {len(ingested.outcome.diff.touched)} touched)")
     return 0
 
 

@@ -201,8 +201,15 @@ class StoreHandle:
             listener()
 
     def refresh(self) -> None:
-        """Re-open the store if a writer has published a new generation since this process opened it."""
-        if self.disk is not None and self._pid == os.getpid() and self.disk.generation() != self._generation:
+        """Re-open the store if a writer has published a new generation since this process opened it.
+
+        Called before each request, so a worker opens the store before it starts any query process,
+        and no query process can hold an older generation than the worker knows of."""
+        if self.disk is None:
+            return
+        if self._pid != os.getpid():
+            self.get()
+        elif self.disk.generation() != self._generation:
             self._pid = None
             self.get()
             self.changed()

@@ -109,14 +109,16 @@ def _alive(pid: int) -> bool:
     return stat is not None and stat[0] not in ("Z", "X")
 
 
-def start_server(directory: Path) -> LiveServer:
-    """Start `hrckg serve` on a free loopback port and wait until it answers a query."""
+def start_server(directory: Path, *arguments: str, settings: dict | None = None) -> LiveServer:
+    """Start `hrckg serve` (with extra command-line arguments and HRCKG_* settings) on a free
+    loopback port and wait until it answers a query."""
     port = free_port()
     log = directory / "server.log"
     command = [str(Path(sys.executable).with_name("hrckg")), "serve", "--port", str(port),
-               "--workers", "2", "--threads", "2", "--timeout", str(QUERY_TIMEOUT)]
-    # Settings come only from the command line: no HRCKG_* or gunicorn variables from the caller.
+               "--workers", "2", "--threads", "2", "--timeout", str(QUERY_TIMEOUT), *arguments]
+    # Settings come only from here: no HRCKG_* or gunicorn variables from the caller.
     env = {k: v for k, v in os.environ.items() if not k.startswith("HRCKG_") and k != "GUNICORN_CMD_ARGS"}
+    env.update({f"HRCKG_{key}": value for key, value in (settings or {}).items()})
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    env=env, cwd=ROOT)
