@@ -216,6 +216,8 @@ def _neighbourhood(store: ox.Store, contribution: Contribution, focus: set[ox.Na
     further = set()
     for node in neighbours:
         further.update(t.object for t in take(node) if not isinstance(t.object, ox.Literal))
+        if not node.value.startswith(ID):  # a class or a concept joins everything of its kind: not a sibling
+            continue
         for predicate in joined:
             for triple in take(None, predicate, node):
                 for value in joined + (_RDF_TYPE,):
