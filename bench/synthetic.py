@@ -97,7 +97,7 @@ def _en(text: str) -> str:
 
 
 def _int(n: int) -> str:
-    return f'"{n}"^^<{XSD}positiveInteger>'
+    return f'"{n}"^^<{XSD}integer>'
 
 
 def _typed(value, datatype: str) -> str:

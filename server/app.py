@@ -4,7 +4,7 @@ import re
 
 from flask import Flask
 
-from . import (browse, contribute, description, downloads, errors, i18n, ontology_docs, pages, pictures, search,
+from . import (browse, contribute, description, downloads, errors, guide, i18n, ontology_docs, pages, pictures, search,
                sparql, workbench)
 from .executor import QueryPool
 from .store import StoreHandle, curated_store
@@ -62,7 +62,7 @@ def create_app(config: dict | None = None, store=None) -> Flask:
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(description.blueprint)
-    for module in (browse, search, pages, workbench, ontology_docs, downloads, pictures, contribute):
+    for module in (browse, search, pages, workbench, ontology_docs, downloads, pictures, contribute, guide):
         app.register_blueprint(module.blueprint)
     app.after_request(allow_cross_origin_reads)
     app.after_request(i18n.remember_language)

@@ -41,7 +41,7 @@ def _en(text: str) -> Literal:
 
 
 def _positive(n: int | str) -> Literal:
-    return Literal(int(n), datatype=XSD.positiveInteger)
+    return Literal(int(n), datatype=XSD.integer)
 
 
 class _DocumentWriter:

@@ -38,6 +38,13 @@ def _ingest(args) -> int:
     return run_ingest(args)
 
 
+def _guide(args) -> int:
+    from .guide import markdown
+
+    print(markdown(), end="")
+    return 0
+
+
 def _serve(args) -> int:
     from .app import create_app
     from .serve import run
@@ -102,6 +109,9 @@ def parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="validate a contribution and add it to an on-disk store, all or nothing")
     add_ingest_arguments(ingest)
     ingest.set_defaults(func=_ingest)
+
+    commands.add_parser("guide", help="print the contributor guide (Markdown), generated from the shapes; "
+                        "shapes/GUIDE.md is its output").set_defaults(func=_guide)
 
     serve = commands.add_parser("serve", help="serve the graph: SPARQL endpoint and descriptions over HTTP")
     _add_serve_arguments(serve)

@@ -141,13 +141,21 @@ def parse(data: bytes, name: str, media_type: str | None = None, max_bytes: int 
         quads = list(ox.parse(body, format=fmt, base_iri=ID))
     except SyntaxError as err:
         raise ContributionError(f"bad syntax: {_reason(err)}", err.lineno, err.offset) from None
-    triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    if any(isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) for q in quads):
+        raise ContributionError("quoted triples (RDF-star) are not supported in contributions")
+    triples = _as_stored(quads)
     if not triples:
         raise ContributionError(f"{name} holds no triples (only prefixes or comments?)")
-    for triple in triples:
-        if isinstance(triple.subject, ox.Triple) or isinstance(triple.object, ox.Triple):
-            raise ContributionError("quoted triples (RDF-star) are not supported in contributions")
-    return Contribution(name, fmt, hashlib.sha256(data).hexdigest(), len(data), tuple(triples))
+    return Contribution(name, fmt, hashlib.sha256(data).hexdigest(), len(data), triples)
+
+
+def _as_stored(quads) -> tuple[ox.Triple, ...]:
+    """The distinct triples as the store will keep them: pyoxigraph stores literals in canonical
+    form ("1.50" as "1.5", xsd:positiveInteger as xsd:integer), so that is what is validated and
+    compared with the graph. Sorted, so the same file always gives the same order."""
+    canonical = ox.Store()
+    canonical.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    return tuple(sorted((ox.Triple(q.subject, q.predicate, q.object) for q in canonical), key=triple_key))
 
 
 def _reason(err: SyntaxError) -> str:

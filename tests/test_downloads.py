@@ -212,7 +212,7 @@ def test_graph_list(client, store):
     assert response.status_code == 200
     rows = [row for row in Rows(response.get_data(as_text=True)).rows if "column0" in row]
     sources = files.sources()
-    assert len(rows) == len(sources) == 22
+    assert len(rows) == len(sources) == 23
     by_href = {row["column0"]["href"]: row for row in rows}
     for source in sources:
         row = by_href["/" + source.graph_iri[len("https://w3id.org/hrckg/"):]]

@@ -12,7 +12,8 @@ PAGES = [
     "/id/country/KHM", "/id/doc/A-HRC-35-20", "/id/doc/HRC-51-draft-technical-cooperation",
     "/id/doc/A-HRC-35-20/para/12", "/id/fund/vf-technical-cooperation", "/id/activity/cambodia-monitoring",
     "/id/org/ohchr", "/vocab/operative-verb/requests", "/ontology", "/shapes", "/query", "/citations",
-    "/downloads", "/graph", "/graph/data/generated/states", "/sparql", "/.well-known/void",
+    "/downloads", "/graph", "/graph/data/generated/states", "/sparql", "/.well-known/void", "/contribute",
+    "/contribute/guide",
 ]
 NOT_FOUND = "/id/country/XXX"
 

@@ -35,7 +35,7 @@ def report_contribution(paragraphs: int, number: int = 1) -> str:
     for n in range(1, paragraphs + 1):
         lines.append(f'<{doc}/para/{n}> a hrc:ReportParagraph ; rdfs:label "A/HRC/99/{number}, para. {n}"@en , '
                      f'"A/HRC/99/{number} 第{n}段"@zh ; hrc:partOf <{doc}> ; '
-                     f'hrc:paragraphNumber "{n}"^^xsd:positiveInteger ; hrc:text "测试段落 {n}。"@zh .')
+                     f'hrc:paragraphNumber "{n}"^^xsd:integer ; hrc:text "测试段落 {n}。"@zh .')
     return "\n".join(lines) + "\n"
 
 

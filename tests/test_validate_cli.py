@@ -32,7 +32,7 @@ VALID = """
 <doc/A-HRC-99-1/para/1> a hrc:ReportParagraph ;
     rdfs:label "A/HRC/99/1, para. 1"@en , "A/HRC/99/1 第1段"@zh ;
     hrc:partOf <doc/A-HRC-99-1> ;
-    hrc:paragraphNumber "1"^^xsd:positiveInteger ;
+    hrc:paragraphNumber "1"^^xsd:integer ;
     hrc:text "测试办事处协助测试国培训法官。"@zh .
 
 <org/test-office> a hrc:FieldPresence ;
