@@ -236,11 +236,16 @@ def _result_view(store, result: validation.Result, lang: str) -> dict:
             "hint": result.hint_zh if zh else result.hint_en}
 
 
+def _object_view(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"object": resources.curie(term.value), "href": resources.link_href(term.value)}
+    return {"object": contributions.term_text(term), "href": None}
+
+
 def _diff_view(diff: contributions.Diff, store, lang: str) -> dict:
     def rows(group):
         return [{"resource": {"text": resources.curie(iri), "href": resources.link_href(iri)},
-                 "triples": [{"predicate": contributions.short(t.predicate), "object": contributions.term_text(t.object),
-                              "href": resources.link_href(t.object.value) if isinstance(t.object, ox.NamedNode) else None}
+                 "triples": [{"predicate": resources.curie(t.predicate.value), **_object_view(t.object)}
                              for t in sorted(triples, key=contributions.triple_key)]}
                 for iri, triples in sorted(group.items())]
     return {"new": rows(diff.new), "touched": rows(diff.touched), "present": diff.present, "added": len(diff.added),

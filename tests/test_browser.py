@@ -57,9 +57,9 @@ class Visit:
         if message.type == "error" or "Content Security Policy" in message.text:
             self.problems.append(f"console {message.type}: {message.text}")
 
-    def screenshot(self, name: str) -> None:
+    def screenshot(self, name: str, full_page: bool = True) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
     def close(self) -> None:
         self.context.close()
@@ -162,3 +162,44 @@ def test_a_gallery_query_runs_and_its_results_link_to_our_pages(visit):
     page.wait_for_url("**/id/country/ALB")
     expect(page.locator("h1#title")).to_have_text("Albania")
     expect(page.locator("#panel-state-sponsorships")).to_contain_text("Draft resolution 51/")
+
+
+CONTRIBUTION = """@base <https://w3id.org/hrckg/id/> .
+@prefix hrc:  <https://w3id.org/hrckg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+# FICTIONAL test data: a report paragraph that mentions a State code nobody has.
+<doc/A-HRC-99-1> a hrc:Report ; rdfs:label "Report A/HRC/99/1 (test)"@en , "报告 A/HRC/99/1(测试)"@zh ;
+    hrc:symbol "A/HRC/99/1" ; hrc:author <org/ohchr> ; prov:wasDerivedFrom <doc/A-HRC-99-1/para/1> .
+<doc/A-HRC-99-1/para/1> a hrc:ReportParagraph ; rdfs:label "A/HRC/99/1, para. 1"@en , "A/HRC/99/1 第1段"@zh ;
+    hrc:partOf <doc/A-HRC-99-1> ; hrc:text "<script>alert(1)</script> 测试。"@zh ; hrc:mentions <country/KHN> .
+"""
+
+
+def test_a_contributor_pastes_a_file_and_sees_the_report_the_hint_and_the_diff(visit):
+    page = visit.page
+    page.goto("/?lang=en")
+    page.locator("header nav a[href='/contribute']").click()
+    page.wait_for_url("**/contribute")
+    page.locator("textarea#text").fill(CONTRIBUTION)
+    page.locator("button[value=validate]").click()
+    expect(page.locator("#verdict")).to_contain_text("Does not conform: 1 violation(s)")
+    row = page.locator("table.results tr.violation")
+    expect(row).to_contain_text("Dangling link")
+    expect(row.locator(".hint")).to_contain_text("KHM (Cambodia)")  # the closest known State code
+    expect(page.locator("#diff")).to_contain_text("2 new resource(s)")
+    expect(page.locator("#diff")).to_contain_text("<script>alert(1)</script> 测试。")  # shown as text, never run
+    expect(page.locator("textarea#text")).to_have_value(CONTRIBUTION)  # kept for the next attempt
+    visit.screenshot("10-contribute-report")
+    page.locator("ul.linked a[href='/id/org/ohchr']").click()
+    page.wait_for_url("**/id/org/ohchr")
+    expect(page.locator("h1#title")).to_have_text("Office of the United Nations High Commissioner for Human Rights")
+
+
+def test_the_contributor_guide_links_its_templates(visit):
+    page = visit.page
+    page.goto("/contribute/guide?lang=en")
+    expect(page.locator("h1")).to_be_visible()
+    link = page.locator("a[href='/contribute/templates/resolution.ttl']").first
+    expect(link).to_be_visible()
+    visit.screenshot("11-contributor-guide", full_page=False)  # the whole guide is too tall for one picture
