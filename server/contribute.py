@@ -105,7 +105,7 @@ def _answer(outcome, status: int = 200, fmt=None):
 @blueprint.post("/contributions/validate")
 def validate_contribution():
     fmt = errors.negotiated(REPORT_FORMATS)  # 406 before any work
-    contribution = _contribution(_body(), _name(), request.mimetype or None)
+    contribution = _contribution(_body(), _name(), request.content_type or None)
     return _answer(_check(contribution), fmt=fmt)
 
 
@@ -114,7 +114,7 @@ def ingest_contribution():
     _authorise(request.headers.get("Authorization", "").removeprefix("Bearer ").strip())
     fmt = errors.negotiated(REPORT_FORMATS)
     data = _body()
-    contribution = _contribution(data, _name(), request.mimetype or None)
+    contribution = _contribution(data, _name(), request.content_type or None)
     result = _ingest(contribution, data)
     if isinstance(result, contributions.Outcome):
         return _answer(result, status=422, fmt=fmt)

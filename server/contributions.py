@@ -130,9 +130,10 @@ def parse(data: bytes, name: str, media_type: str | None = None, max_bytes: int 
         body.decode("utf-8")
     except UnicodeDecodeError as err:
         line = body.count(b"\n", 0, err.start) + 1
-        column = err.start - body.rfind(b"\n", 0, err.start)
-        raise ContributionError(f"not UTF-8: byte 0x{body[err.start]:02X} cannot start a character; "
-                                "save the file as UTF-8", line, column) from None
+        line_start = body.rfind(b"\n", 0, err.start) + 1
+        column = len(body[line_start:err.start].decode("utf-8", "replace")) + 1  # characters, as syntax errors count
+        raise ContributionError(f"not UTF-8: byte 0x{body[err.start]:02X} ({err.reason}); save the file as UTF-8",
+                                line, column) from None
     if not body.strip():
         raise ContributionError(f"{name} is empty: a contribution needs at least one triple")
     try:
@@ -140,6 +141,9 @@ def parse(data: bytes, name: str, media_type: str | None = None, max_bytes: int 
         # (pyoxigraph's JSON-LD parser refuses remote contexts).
         quads = list(ox.parse(body, format=fmt, base_iri=ID))
     except SyntaxError as err:
+        if "LoadDocumentCallback" in err.msg:
+            raise ContributionError("a remote JSON-LD @context is never fetched: put the context inline in the document",
+                                    err.lineno, err.offset) from None
         raise ContributionError(f"bad syntax: {_reason(err)}", err.lineno, err.offset) from None
     if any(isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) for q in quads):
         raise ContributionError("quoted triples (RDF-star) are not supported in contributions")

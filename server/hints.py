@@ -52,14 +52,20 @@ def _hint(store: ox.Store, result: Result) -> tuple[str, str] | None:
 def state_hint(store: ox.Store, code: str) -> tuple[str, str]:
     """For id/country/{code} that is not in the graph."""
     known = {row["code"].value: (row["label"].value if row["label"] else "") for row in select(store, _STATES)}
+    if code.upper() in known and code != code.upper():
+        return (f"State IRIs use the upper-case code: <{COUNTRY}{code.upper()}> ({known[code.upper()]}).",
+                f"国家 IRI 使用大写代码：<{COUNTRY}{code.upper()}>({known[code.upper()]})。")
     closest = difflib.get_close_matches(code.upper(), known, n=3, cutoff=0.0)
     listed = ", ".join(f"{c} ({known[c]})" if known[c] else c for c in closest) or "none (the graph has no States)"
-    country = pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
+    country = pycountry.countries.get(alpha_3=code.upper()) if len(code) == 3 else None
     if country is None and len(code) == 2:
         alpha2 = pycountry.countries.get(alpha_2=code.upper())
         if alpha2 is not None:
-            return (f"State IRIs use the ISO 3166-1 alpha-3 code: {code} is {alpha2.name}, whose IRI is <{COUNTRY}{alpha2.alpha_3}>.",
-                    f"国家 IRI 使用 ISO 3166-1 三位字母代码：{code} 是 {alpha2.name}，其 IRI 为 <{COUNTRY}{alpha2.alpha_3}>。")
+            missing = "" if alpha2.alpha_3 in known else " (not in the graph yet: add it as an hrc:State)"
+            missing_zh = "" if alpha2.alpha_3 in known else "(尚未在图中：请将其添加为 hrc:State)"
+            return (f"State IRIs use the ISO 3166-1 alpha-3 code: {code} is {alpha2.name}, whose IRI is "
+                    f"<{COUNTRY}{alpha2.alpha_3}>{missing}.",
+                    f"国家 IRI 使用 ISO 3166-1 三位字母代码：{code} 是 {alpha2.name}，其 IRI 为 <{COUNTRY}{alpha2.alpha_3}>{missing_zh}。")
     if country is not None:
         return (f"{code} is the ISO code of {country.name}, which is not in the graph yet: add it as an hrc:State "
                 f"(see the contributor guide), or link one of the known States closest to it: {listed}.",

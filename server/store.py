@@ -8,6 +8,7 @@ generation and published by swapping one symbolic link, so readers never share a
 writer, and a writer killed half-way leaves the published generation exactly as it was."""
 
 import fcntl
+import gc
 import os
 import re
 import shutil
@@ -107,7 +108,8 @@ class DiskStore:
                 store = ox.Store(str(target))
                 result = change(store)
                 store.flush()
-                del store  # the only handle: this closes the database
+                del store
+                gc.collect()  # pyshacl's generators can keep a frame holding the store in a cycle: close it now
             except BaseException:
                 shutil.rmtree(target, ignore_errors=True)
                 raise
