@@ -130,7 +130,7 @@ def test_every_class_and_property_has_exactly_one_anchor(page, ontology_file):
     ids = Counter({anchor: len(elements) for anchor, elements in page.ids.items()})
     terms = [s for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
              for s in ontology_file.subjects(RDF.type, kind) if isinstance(s, URIRef)]
-    assert len(terms) == 121  # 43 classes, 48 object and 30 datatype properties
+    assert len(terms) == 124  # 44 classes, 48 object and 32 datatype properties
     for term in terms:
         assert str(term).startswith(HRC)
         assert ids[str(term)[len(HRC):]] == 1, term
