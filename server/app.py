@@ -21,10 +21,11 @@ DEFAULTS = {
     "MAX_CONTRIBUTION_BYTES": 8 << 20,  # bytes in one contribution (POST /contributions...)
     "CONTRIBUTION_TOKEN": None,  # the bearer token POST /contributions needs; None: ingest over HTTP is off
     "INGEST_TIMEOUT": 600,  # seconds an ingest over HTTP may take
+    "MAX_CONTRIBUTION_TRIPLES": 20_000,  # triples in one contribution over HTTP (validation time grows with them)
 }
 
 # Per-process caches built from the store, dropped when a writer publishes new data.
-CACHES = ("hrckg.statistics", "hrckg.downloads", "hrckg.ontology_docs", "hrckg.pictures", search.EXTENSION)
+CACHES = ("hrckg.statistics", "hrckg.downloads", "hrckg.ontology_docs", "hrckg.pictures")
 
 # Blueprints whose answers any origin may read: the endpoint, the descriptions, dereferenced
 # resources, the ontology, dumps and search (linked-data clients in a browser need them all).
@@ -77,6 +78,7 @@ def data_changed(app: Flask) -> None:
     in query processes that open the store afresh."""
     for key in CACHES:
         app.extensions.pop(key, None)
+    search.invalidate(app)
     app.extensions["hrckg.pool"].renew()
 
 

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 
 from . import answers, conneg, contributions, errors, resources, validation
 from .contributions import ContributionError
@@ -27,9 +27,12 @@ def _contribution_size_limit():
     """Contributions may be larger than the SPARQL requests the app-wide limit is set for
     (a form adds a few bytes of its own around the file)."""
     form = request.endpoint == "contribute.contribute_form"
-    request.max_content_length = current_app.config["MAX_CONTRIBUTION_BYTES"] + (64 << 10 if form else 0)
+    # One byte over the limit is read, so that a chunked body that is too large can be told apart.
+    request.max_content_length = current_app.config["MAX_CONTRIBUTION_BYTES"] + (64 << 10 if form else 1)
+    g.body_limit = current_app.config["MAX_CONTRIBUTION_BYTES"]  # what a 413 names
 
 REPORT_FORMATS = (errors.ERROR_JSON, conneg.TURTLE, conneg.HTML)
+_SUFFIXES = {fmt: extension for extension, fmt in contributions.EXTENSIONS.items()}
 
 
 class CouldNotValidate(ClientError):
@@ -50,16 +53,21 @@ class IngestConflict(ClientError):
 
 def _contribution(data: bytes, name: str, media_type: str | None) -> contributions.Contribution:
     try:
-        return contributions.parse(data, name, media_type, current_app.config["MAX_CONTRIBUTION_BYTES"])
+        contribution = contributions.parse(data, name, media_type, current_app.config["MAX_CONTRIBUTION_BYTES"])
     except ContributionError as err:
         raise CouldNotValidate(err.message, err.line, err.column, status=err.status) from None
+    limit = current_app.config["MAX_CONTRIBUTION_TRIPLES"]
+    if len(contribution.triples) > limit:  # validation time grows with the triples; this endpoint is open to all
+        raise CouldNotValidate(f"{len(contribution.triples):,} triples; a contribution over HTTP may have at most "
+                               f"{limit:,}: split it, or check it with hrckg validate", status=413)
+    return contribution
 
 
 def _body() -> bytes:
     """The request body, read up to the contribution limit (a chunked body that reaches it is refused)."""
     limit = current_app.config["MAX_CONTRIBUTION_BYTES"]
     data = request.get_data(cache=True)
-    if request.content_length is None and len(data) >= limit:
+    if request.content_length is None and len(data) > limit:  # read up to limit + 1 (see the size hook)
         raise errors.PayloadTooLarge(limit)
     return data
 
@@ -111,7 +119,8 @@ def validate_contribution():
 
 @blueprint.post("/contributions")
 def ingest_contribution():
-    _authorise(request.headers.get("Authorization", "").removeprefix("Bearer ").strip())
+    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+    _authorise(token.strip() if scheme.lower() == "bearer" else "")
     fmt = errors.negotiated(REPORT_FORMATS)
     data = _body()
     contribution = _contribution(data, _name(), request.content_type or None)
@@ -148,16 +157,26 @@ def _ingest(contribution, data: bytes):
     outcome = _check(contribution)
     if not outcome.report.conforms:
         return outcome
-    suffix = {fmt: ext for ext, fmt in contributions.EXTENSIONS.items()}[contribution.format]
     with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / f"contribution{suffix}"
+        path = Path(directory) / f"contribution{_SUFFIXES[contribution.format]}"
         path.write_bytes(data)
-        done = subprocess.run([sys.executable, "-m", "hrckg.cli", "ingest", "--store", str(handle.disk.path),
-                               "--name", contribution.name, "--format", "json", str(path)],
-                              capture_output=True, text=True, timeout=current_app.config["INGEST_TIMEOUT"])
-    if done.returncode != 0:  # another ingest got there first, or the store refused: nothing was applied
-        message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "the ingest process failed"
-        raise IngestConflict(message.split(": ", 1)[-1] if message.startswith(str(path)) else message)
+        try:
+            done = subprocess.run([sys.executable, "-m", "hrckg.cli", "ingest", f"--store={handle.disk.path}",
+                                   f"--name={contribution.name}", "--format=json", "--", str(path)],
+                                  capture_output=True, text=True, timeout=current_app.config["INGEST_TIMEOUT"])
+        except subprocess.TimeoutExpired:
+            raise ClientError(f"the ingest took more than {current_app.config['INGEST_TIMEOUT']} s and was stopped; "
+                              "nothing was applied", status=503, code="ingest_timeout", title="Ingest timed out") from None
+    if done.returncode == 1:  # another ingest got there first and this one no longer conforms
+        raise IngestConflict("the graph changed while this contribution was being ingested, and it no longer "
+                             "conforms; nothing was applied: validate it again")
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or [""])[-1]
+        if "already ingested" in last or "nothing to add" in last:
+            raise IngestConflict(last.removeprefix(str(path) + ": "))
+        current_app.logger.error("hrckg ingest failed: %s", done.stderr)
+        raise ClientError("the ingest failed; nothing was applied (the server log has the details)",
+                          status=500, code="ingest_failed", title="Ingest failed")
     applied = json.loads(done.stdout)
     handle.refresh()  # this process sees it at once; the others on their next request
     return contributions.Ingested(applied["graph"], applied["added"], outcome)

@@ -119,7 +119,7 @@ def run_ingest(args) -> int:
         print(validation.format_report(refused.outcome.report, args.format))
         print(f"hrckg: {refused}", file=sys.stderr)
         return 1
-    except (ContributionError, StoreLayoutError, OSError) as err:
+    except (ContributionError, StoreLayoutError, validation.ValidationError, OSError) as err:
         return _fail(err)
     if args.format == "json":
         print(json.dumps({"graph": ingested.graph_iri, "added": ingested.added}))

@@ -38,7 +38,7 @@ HRCSH = validation.HRCSH
 # Kinds of resource a contribution may mint, as the first segment after id/ (data/README.md, IRIs).
 IRI_KINDS = ("doc", "country", "place", "org", "mechanism", "fund", "session", "agenda-item", "activity",
              "meeting", "recommendation", "group")
-_ID_PATH = re.compile(r"(%s)(/[A-Za-z0-9._()~-]+)+" % "|".join(map(re.escape, IRI_KINDS)))
+_ID_PATH = re.compile(r"(%s)(/(?!\.\.?(?:/|$))[A-Za-z0-9._()~-]+)+" % "|".join(map(re.escape, IRI_KINDS)))
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 
@@ -174,10 +174,10 @@ def _reason(err: SyntaxError) -> str:
 def check(store: ox.Store, contribution: Contribution) -> Outcome:
     """Validate the contribution merged with the store's graph, and work out its diff."""
     diff = compute_diff(store, contribution)
-    focus = _focus(store, contribution)
+    focus = _focus(contribution)
     report = validation.validate(_neighbourhood(store, contribution, focus), focus_nodes={to_rdflib(n) for n in focus})
     rule_results = contribution_rules(store, contribution)
-    results = [hints.with_hint(store, r) for r in sorted(rule_results + report.results, key=validation.sort_key)]
+    results = hints.with_hints(store, sorted(rule_results + report.results, key=validation.sort_key))
     merged = validation.Report(not any(r.severity == "Violation" for r in results), results, report.graph)
     add_to_report_graph(merged, rule_results)
     return Outcome(contribution, merged, diff, len(focus))
@@ -197,7 +197,7 @@ def _shape_links() -> tuple[tuple[ox.NamedNode, ...], tuple[ox.NamedNode, ...]]:
     return tuple(map(ox.NamedNode, inverse)), tuple(map(ox.NamedNode, sorted(joined)))
 
 
-def _focus(store: ox.Store, contribution: Contribution) -> set[ox.NamedNode]:
+def _focus(contribution: Contribution) -> set[ox.NamedNode]:
     """The resources to validate: every subject, and every existing resource the contribution
     links to through a predicate some shape follows backwards (a sponsorship's draft, a board's fund)."""
     inverse, _ = _shape_links()
@@ -228,6 +228,7 @@ def _neighbourhood(store: ox.Store, contribution: Contribution, focus: set[ox.Na
     further = set()
     for node in neighbours:
         further.update(t.object for t in take(node) if not isinstance(t.object, ox.Literal))
+    for node in focus | neighbours:
         if not node.value.startswith(ID):  # a class or a concept joins everything of its kind: not a sibling
             continue
         for predicate in joined:
@@ -267,7 +268,7 @@ def _rule(rule: str, focus, path, value, en: str, zh: str) -> validation.Result:
 
 def contribution_rules(store: ox.Store, contribution: Contribution) -> list[validation.Result]:
     """No blank nodes, IRIs of ours that follow the patterns, and no silent redefinition of
-    existing resources (shapes/contribution-rules.ttl describes each rule)."""
+    existing resources, typed new resources (shapes/contributions-shapes.ttl describes each rule)."""
     results = []
     for triple in contribution.triples:
         for term in (triple.subject, triple.object):
@@ -279,24 +280,52 @@ def contribution_rules(store: ox.Store, contribution: Contribution) -> list[vali
                     f"空白节点无法被链接、追溯，也无法与其他贡献中的同一事物区分：请为该资源分配 {ID} 下的 IRI(见 data/README.md 的 IRI 一节)。"))
         results += _iri_rules(triple)
     results += _redefinitions(store, contribution)
+    results += _untyped(store, contribution)
     return list(dict.fromkeys(results))
+
+
+def _untyped(store: ox.Store, contribution: Contribution) -> list[validation.Result]:
+    """A new resource without rdf:type would escape every shape of its class."""
+    typed = {t.subject for t in contribution.triples if t.predicate == _RDF_TYPE}
+    subjects = {t.subject for t in contribution.triples if isinstance(t.subject, ox.NamedNode)
+                and t.subject.value.startswith(ID) and _ID_PATH.fullmatch(t.subject.value[len(ID):])}
+    return [_rule("ContributionTypedResources", subject, _RDF_TYPE, None,
+                  f"<{subject.value}> is new but has no rdf:type: say what it is (e.g. hrc:Resolution, hrc:Recommendation), "
+                  "so the shapes of its class can check it.",
+                  f"<{subject.value}> 是新资源，但没有 rdf:type：请说明其类型(如 hrc:Resolution、hrc:Recommendation)，"
+                  "以便其类别的形状对其进行检查。")
+            for subject in sorted(subjects - typed, key=lambda n: n.value) if not _exists(store, subject)]
+
+
+# Statements that would change what the shapes mean (the class and property hierarchy, declarations).
+_SCHEMA_PREDICATES = {PREFIXES["rdfs"] + name for name in ("subClassOf", "subPropertyOf", "domain", "range")}
+_SCHEMA_TYPES = {PREFIXES["owl"] + name for name in ("Class", "ObjectProperty", "DatatypeProperty", "Ontology")} | {
+    PREFIXES["rdfs"] + "Class", PREFIXES["rdf"] + "Property"}
+
+
+def _is_schema(triple: ox.Triple) -> bool:
+    predicate = triple.predicate.value
+    return (predicate in _SCHEMA_PREDICATES or (predicate.startswith(PREFIXES["owl"]) and predicate != PREFIXES["owl"] + "sameAs")
+            or predicate.startswith(str(SH)) or (triple.predicate == _RDF_TYPE and triple.object.value in _SCHEMA_TYPES))
 
 
 def _iri_rules(triple: ox.Triple) -> list[validation.Result]:
     results = []
     subject = triple.subject
-    if isinstance(subject, ox.NamedNode) and subject.value.startswith(BASE) and not subject.value.startswith(ID):
+    if (isinstance(subject, ox.NamedNode) and not subject.value.startswith(ID)) or _is_schema(triple):
         results.append(_rule(
             "ContributionOwnNamespace", subject, triple.predicate, None,
-            f"Contributions describe resources under {ID}; the ontology, vocabularies, shapes and graphs change "
-            "through the project's repository, not through contributions.",
-            f"贡献数据只能描述 {ID} 下的资源；本体、词表、形状和命名图须通过项目代码库修改，不能通过贡献数据修改。"))
+            f"Contributions describe resources under {ID}, with our ontology's and other vocabularies' terms; "
+            "classes, properties, the ontology, vocabularies, shapes and graphs change through the project's "
+            "repository, not through contributions.",
+            f"贡献数据只能描述 {ID} 下的资源，并使用本体及其他词汇的术语；类、属性、本体、词表、形状和命名图"
+            "须通过项目代码库修改，不能通过贡献数据修改。"))
     for term in (subject, triple.object):
         if isinstance(term, ox.NamedNode) and term.value.startswith(ID) and not _ID_PATH.fullmatch(term.value[len(ID):]):
             results.append(_rule(
                 "ContributionIRIPattern", term, None, term,
                 f"<{term.value}> does not follow the IRI patterns: id/{{kind}}/{{segment}}/..., where kind is one of "
-                f"{', '.join(IRI_KINDS)} and segments use only letters, digits and . _ ( ) ~ - (no spaces or empty segments); "
+                f"{', '.join(IRI_KINDS)} and segments use only letters, digits and . _ ( ) ~ - (no spaces, and no empty, . or .. segments); "
                 "e.g. id/doc/A-HRC-RES-33-28, id/country/KHM.",
                 f"<{term.value}> 不符合 IRI 模式：id/{{类别}}/{{段}}/...，类别为 {', '.join(IRI_KINDS)} 之一，"
                 "各段只能使用字母、数字和 . _ ( ) ~ -(不能有空格或空段)；例如 id/doc/A-HRC-RES-33-28、id/country/KHM。"))

@@ -6,7 +6,7 @@ the client; unexpected exceptions are logged and answered with a generic 500."""
 
 import re
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from . import conneg
@@ -132,7 +132,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 413:
-            return error_response(PayloadTooLarge(request.max_content_length))
+            return error_response(PayloadTooLarge(g.get("body_limit", request.max_content_length)))
         response = error_response(ClientError(error.description or error.name, status=error.code or 500,
                                               code=error.name.lower().replace(" ", "_"), title=error.name))
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:

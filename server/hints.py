@@ -27,31 +27,47 @@ _SAME_KIND = """
 _SYMBOLS = "PREFIX hrc: <https://w3id.org/hrckg/ontology#> SELECT DISTINCT ?symbol WHERE { ?document hrc:symbol ?symbol }"
 
 
-def with_hint(store: ox.Store, result: Result) -> Result:
-    hint = _hint(store, result)
-    return replace(result, hint_en=hint[0], hint_zh=hint[1]) if hint else result
+MAX_HINTED = 50  # results that get a hint: enough to act on, and a bounded cost for any contribution
 
 
-def _hint(store: ox.Store, result: Result) -> tuple[str, str] | None:
+def with_hints(store: ox.Store, results: list[Result]) -> list[Result]:
+    """The results, the first MAX_HINTED of them with a hint where there is one. The candidates a
+    hint compares with are read once per kind for all of them."""
+    cache: dict = {}
+    hinted = []
+    for number, result in enumerate(results):
+        hint = _hint(store, result, cache) if number < MAX_HINTED else None
+        hinted.append(replace(result, hint_en=hint[0], hint_zh=hint[1]) if hint else result)
+    return hinted
+
+
+def _once(cache: dict, key, compute):
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def _hint(store: ox.Store, result: Result, cache: dict) -> tuple[str, str] | None:
     source = str(result.source_shape)
     value = str(result.value) if result.value is not None else ""
     dangling = source in (str(HRCSH.NoDanglingLinkShape), str(HRCSH.NoDanglingLinkConstraint))
     if dangling and value.startswith(COUNTRY):
-        return state_hint(store, value[len(COUNTRY):])
+        return state_hint(store, value[len(COUNTRY):], cache)
     if dangling and value.startswith(ID):
-        return closest_iri_hint(store, value)
+        return closest_iri_hint(store, value, cache)
     if source.endswith("-labelZh"):
         return ('Add rdfs:label "…"@zh with the name as the Chinese text of the source writes it '
                 "(and an @en label with the standard English name).",
                 '请添加 rdfs:label "…"@zh，写出来源中文文本中的名称(并添加英文标准名称的 @en 标签)。')
     if source == str(HRCSH["Document-symbol"]) and value:
-        return symbol_hint(store, value)
+        return symbol_hint(store, value, cache)
     return None
 
 
-def state_hint(store: ox.Store, code: str) -> tuple[str, str]:
+def state_hint(store: ox.Store, code: str, cache: dict | None = None) -> tuple[str, str]:
     """For id/country/{code} that is not in the graph."""
-    known = {row["code"].value: (row["label"].value if row["label"] else "") for row in select(store, _STATES)}
+    known = _once({} if cache is None else cache, "states", lambda: {
+        row["code"].value: (row["label"].value if row["label"] else "") for row in select(store, _STATES)})
     if code.upper() in known and code != code.upper():
         return (f"State IRIs use the upper-case code: <{COUNTRY}{code.upper()}> ({known[code.upper()]}).",
                 f"国家 IRI 使用大写代码：<{COUNTRY}{code.upper()}>({known[code.upper()]})。")
@@ -75,10 +91,11 @@ def state_hint(store: ox.Store, code: str) -> tuple[str, str]:
             f"{code} 不是图中任何国家的 ISO 3166-1 三位字母代码；最接近的已知代码为 {listed}。")
 
 
-def closest_iri_hint(store: ox.Store, iri: str) -> tuple[str, str] | None:
+def closest_iri_hint(store: ox.Store, iri: str, cache: dict | None = None) -> tuple[str, str] | None:
     """For a dangling link inside id/: the existing resources of the same kind with the closest IRIs."""
     kind = ID + iri[len(ID):].split("/", 1)[0] + "/"
-    candidates = [row["resource"].value for row in select(store, _SAME_KIND, prefix=ox.Literal(kind))]
+    candidates = _once({} if cache is None else cache, kind, lambda: [
+        row["resource"].value for row in select(store, _SAME_KIND, prefix=ox.Literal(kind))])
     closest = difflib.get_close_matches(iri, candidates, n=3, cutoff=0.6)
     if not closest:
         return None
@@ -87,8 +104,8 @@ def closest_iri_hint(store: ox.Store, iri: str) -> tuple[str, str] | None:
             f"没有资源使用此 IRI。您是否指 {listed}？否则请在贡献数据中添加该资源。")
 
 
-def symbol_hint(store: ox.Store, symbol: str) -> tuple[str, str]:
-    symbols = [row["symbol"].value for row in select(store, _SYMBOLS)]
+def symbol_hint(store: ox.Store, symbol: str, cache: dict | None = None) -> tuple[str, str]:
+    symbols = _once({} if cache is None else cache, "symbols", lambda: [row["symbol"].value for row in select(store, _SYMBOLS)])
     closest = difflib.get_close_matches(symbol, symbols, n=1, cutoff=0.0)
     example = closest[0] if closest else "A/HRC/35/20"
     return (f"A symbol is written as printed on the document: organ first (A/, S/ or E/), then the sub-body and numbers "

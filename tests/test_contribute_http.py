@@ -392,3 +392,18 @@ def test_page_ingests_only_with_the_token(disk_app):
     assert link.text == "https://w3id.org/hrckg" + link.get("href")
     assert generation(disk_app) != before
     assert client.get("/id/doc/A-HRC-99-5", headers={"Accept": BROWSER}).status_code == 200
+
+
+def test_ingest_keeps_an_upload_name_that_looks_like_an_option_and_takes_a_lower_case_scheme(disk_app):
+    client = disk_app.test_client()
+    headers = {**TURTLE, **JSON, "Content-Disposition": 'attachment; filename="-x.ttl"', "Authorization": f"bearer {TOKEN}"}
+    response = client.post("/contributions", data=report(4).encode(), headers=headers)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    names = [row["name"].value for row in contributions.ingested(store_of(disk_app))]
+    assert "-x.ttl" in names
+
+
+def test_too_many_triples_over_http_is_413(client, site_app, monkeypatch):
+    monkeypatch.setitem(site_app.config, "MAX_CONTRIBUTION_TRIPLES", 5)
+    error = error_of(validate(client, VALID), 413)
+    assert "a contribution over HTTP may have at most 5" in error["message"]

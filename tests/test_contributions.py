@@ -579,3 +579,56 @@ def test_a_contribution_may_touch_an_existing_paragraph(fresh, addition):
                  for t in parse(CONTEXT).triples)
     outcome = contributions.check(fresh, parse(HEAD + addition))
     assert summary(outcome) == []
+
+
+# Regressions from review -------------------------------------------------------------------------
+
+DRAFT = ID + "doc/HRC-51-draft-technical-cooperation"
+
+
+def test_a_duplicate_paragraph_number_is_caught_when_the_document_is_touched_too(fresh):
+    """An earlier paragraph linked only by hrc:partOf (no hrc:hasPart) must still be found when the
+    contribution also touches the document (it is then a focus resource, not a neighbour)."""
+    first = parse(HEAD + f"""<{DRAFT}/op/50> a hrc:OperativeParagraph ; rdfs:label "op. 50 (test)"@en , "执行段落 50(测试)"@zh ;
+        hrc:partOf <{DRAFT}> ; hrc:paragraphNumber 50 ; hrc:text "测试。"@zh .""")
+    contributions.ingest(fresh, first, now=NOW)
+    second = parse(HEAD + f"""<{DRAFT}/op/51> a hrc:OperativeParagraph ; rdfs:label "op. 51 (test)"@en , "执行段落 51(测试)"@zh ;
+        hrc:partOf <{DRAFT}> ; hrc:paragraphNumber 50 ; hrc:text "测试。"@zh .
+        <{DRAFT}> hrc:hasPart <{DRAFT}/op/51> .""")
+    found = [r for r in summary(contributions.check(fresh, second)) if r[0] == "UniqueParagraphNumberShape"]
+    assert found == [("UniqueParagraphNumberShape", f"{DRAFT}/op/51", HRC + "paragraphNumber", "50")]
+
+
+@pytest.mark.parametrize("statement, focus", [
+    ("<http://www.w3.org/ns/org#FormalOrganization> rdfs:subClassOf hrc:State .", "http://www.w3.org/ns/org#FormalOrganization"),
+    ("<doc/A-HRC-99-1> rdfs:subClassOf hrc:State .", REPORT),
+    ("<doc/A-HRC-99-1> a <http://www.w3.org/2002/07/owl#Class> .", REPORT),
+    ("<doc/A-HRC-99-1> <http://www.w3.org/2002/07/owl#equivalentClass> hrc:State .", REPORT),
+])
+def test_a_contribution_cannot_change_the_class_hierarchy(store, statement, focus):
+    outcome = contributions.check(store, parse(CONTEXT + statement))
+    assert ("ContributionOwnNamespace", focus) in [r[:2] for r in rule_results(outcome)]
+    assert not outcome.report.conforms
+
+
+def test_a_new_resource_without_a_type_is_refused(store):
+    outcome = contributions.check(store, parse(HEAD + '<doc/x-test> rdfs:label "x"@en .'))
+    assert rule_results(outcome) == [("ContributionTypedResources", ID + "doc/x-test", str(RDF.type), None)]
+
+
+def test_dot_segments_break_the_iri_pattern(store):
+    # written in full: a relative <country/..> would be resolved against the base to <id/> itself
+    outcome = contributions.check(store, parse(CONTEXT + f"<doc/A-HRC-99-1/para/1> hrc:mentions <{ID}country/..> ."))
+    assert ("ContributionIRIPattern", ID + "country/..") in [r[:2] for r in rule_results(outcome)]
+
+
+def test_only_the_first_results_get_hints_and_candidates_are_read_once(store, monkeypatch):
+    calls = []
+    real = hints.select
+    monkeypatch.setattr(hints, "select", lambda *args, **kwargs: calls.append(args[1]) or real(*args, **kwargs))
+    links = " , ".join(f"<doc/A-HRC-RES-99-{n}>" for n in range(hints.MAX_HINTED + 20))
+    outcome = contributions.check(store, parse(CONTEXT + f"<doc/A-HRC-99-1/para/1> hrc:cites {links} ."))
+    dangling = [r for r in outcome.report.results if str(r.source_shape).endswith("NoDanglingLinkShape")]
+    assert len(dangling) == hints.MAX_HINTED + 20
+    assert len(calls) == 1  # one read of the doc/ candidates for all of them
+    assert sum(1 for r in outcome.report.results if r.hint_en) <= hints.MAX_HINTED
