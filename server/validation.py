@@ -120,14 +120,30 @@ def validate(data_graph: Graph, *, with_graph: bool = False, focus_nodes: set | 
     # only top-level results: pyshacl also lists the nested results of sh:node checks
     nodes = list(report_graph.objects(top, SH.result))
     if focus_nodes is not None:
-        for node in nodes:
-            if report_graph.value(node, SH.focusNode) not in focus_nodes:
-                report_graph.remove((top, SH.result, node))
-        nodes = list(report_graph.objects(top, SH.result))
+        nodes = [node for node in nodes if report_graph.value(node, SH.focusNode) in focus_nodes]
+        report_graph = _kept(report_graph, top, nodes)
     results = sorted((_result(report_graph, shapes, node) for node in nodes), key=sort_key)
     conforms = not any(r.severity == "Violation" for r in results)
     report_graph.set((top, SH.conforms, Literal(conforms)))
     return Report(conforms, results, report_graph)
+
+
+def _kept(report: Graph, top, nodes) -> Graph:
+    """A report holding only the given results, each with the blank nodes it reaches (paths, details)."""
+    kept = Graph()
+    for predicate, obj in report.predicate_objects(top):
+        if predicate != SH.result:
+            kept.add((top, predicate, obj))
+    pending = list(nodes)
+    for node in nodes:
+        kept.add((top, SH.result, node))
+    while pending:
+        node = pending.pop()
+        for predicate, obj in report.predicate_objects(node):
+            kept.add((node, predicate, obj))
+            if isinstance(obj, BNode) and (obj, None, None) not in kept:
+                pending.append(obj)
+    return kept
 
 
 def _result(report: Graph, shapes: Graph, node) -> Result:

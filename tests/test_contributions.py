@@ -632,3 +632,17 @@ def test_only_the_first_results_get_hints_and_candidates_are_read_once(store, mo
     assert len(dangling) == hints.MAX_HINTED + 20
     assert len(calls) == 1  # one read of the doc/ candidates for all of them
     assert sum(1 for r in outcome.report.results if r.hint_en) <= hints.MAX_HINTED
+
+
+def test_the_turtle_report_holds_exactly_the_reported_results(store):
+    """Results about resources outside the contribution are filtered out of the sh:ValidationReport
+    too, not left in it unlinked."""
+    outcome = contributions.check(store, parse(CONTEXT + ACTIVITY_TTL.format(code="KHN")))
+    report = Graph().parse(data=validation.format_turtle(outcome.report), format="turtle")
+    top = report.value(predicate=RDF.type, object=SH.ValidationReport)
+    results = set(report.objects(top, SH.result))
+    assert len(results) == len(outcome.report.results) > 0
+    # every result in the graph is one of these, or the sh:detail of one (nested shapes)
+    details = {d for r in results for d in report.objects(r, SH.detail)}
+    assert set(report.subjects(RDF.type, SH.ValidationResult)) <= results | details
+    assert {report.value(r, SH.focusNode) for r in results} <= {URIRef(REPORT), URIRef(PARA), URIRef(ACTIVITY)}
