@@ -63,15 +63,6 @@ def _contribution(data: bytes, name: str, media_type: str | None) -> contributio
     return contribution
 
 
-def _body() -> bytes:
-    """The request body, read up to the contribution limit (a chunked body that reaches it is refused)."""
-    limit = current_app.config["MAX_CONTRIBUTION_BYTES"]
-    data = request.get_data(cache=True)
-    if request.content_length is None and len(data) > limit:  # read up to limit + 1 (see the size hook)
-        raise errors.PayloadTooLarge(limit)
-    return data
-
-
 def _name() -> str:
     """What the client calls the upload: the Content-Disposition file name, if any."""
     disposition = request.headers.get("Content-Disposition", "")
@@ -113,7 +104,7 @@ def _answer(outcome, status: int = 200, fmt=None):
 @blueprint.post("/contributions/validate")
 def validate_contribution():
     fmt = errors.negotiated(REPORT_FORMATS)  # 406 before any work
-    contribution = _contribution(_body(), _name(), request.content_type or None)
+    contribution = _contribution(errors.request_body(current_app.config["MAX_CONTRIBUTION_BYTES"]), _name(), request.content_type or None)
     return _answer(_check(contribution), fmt=fmt)
 
 
@@ -122,7 +113,7 @@ def ingest_contribution():
     scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
     _authorise(token.strip() if scheme.lower() == "bearer" else "")
     fmt = errors.negotiated(REPORT_FORMATS)
-    data = _body()
+    data = errors.request_body(current_app.config["MAX_CONTRIBUTION_BYTES"])
     contribution = _contribution(data, _name(), request.content_type or None)
     result = _ingest(contribution, data)
     if isinstance(result, contributions.Outcome):

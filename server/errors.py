@@ -110,6 +110,17 @@ class QueryFailed(ClientError):
     status, code, title = 500, "query_failed", "Query failed"
 
 
+def request_body(limit: int) -> bytes:
+    """The request body, refused with a 413 naming limit when it is larger. Werkzeug stops reading a
+    chunked body at request.max_content_length without saying so: a chunked body that reaches it is
+    refused rather than silently cut (a view that accepts exactly `limit` bytes sets it to limit + 1)."""
+    data = request.get_data(cache=True)
+    cut = request.max_content_length
+    if request.content_length is None and cut is not None and len(data) >= cut:
+        raise PayloadTooLarge(limit)
+    return data
+
+
 def error_response(error: ClientError):
     fmt = conneg.negotiate(request.headers.get("Accept"), None, _ERROR_FORMATS) or PLAIN
     where = {key: value for key, value in (("line", error.line), ("column", error.column)) if value is not None}

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 
 from . import conneg
 from .description import service_description_response
-from .errors import BadRequest, PayloadTooLarge, QueryNotAcceptable, ReadOnly, ServiceForbidden
+from .errors import BadRequest, QueryNotAcceptable, ReadOnly, ServiceForbidden, request_body
 from .executor import Job
 from .query_text import has_from_clause, service_targets
 
@@ -42,19 +42,9 @@ def _values(pairs, name: str) -> list[str]:
     return [value for key, value in pairs if key == name]
 
 
-def _raw_body() -> bytes:
-    """The request body. Werkzeug stops reading a chunked body at the size limit without saying so:
-    a body that reaches the limit is refused rather than silently cut."""
-    data = request.get_data(cache=True)
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if request.content_length is None and limit is not None and len(data) >= limit:
-        raise PayloadTooLarge(limit)
-    return data
-
-
 def _body_text() -> str:
     try:
-        return _raw_body().decode("utf-8")
+        return request_body(current_app.config["MAX_CONTENT_LENGTH"]).decode("utf-8")
     except UnicodeDecodeError as err:
         raise BadRequest(f"the request body is not valid UTF-8 (byte {err.start})") from None
 
@@ -74,7 +64,7 @@ def protocol_request() -> tuple[str | None, list[tuple[str, str]]]:
         if charset not in ("utf-8", "utf8"):
             raise BadRequest(f"the request body must be UTF-8, not {charset}")
         if media_type == FORM:
-            body = decode_form(_raw_body(), "request body")
+            body = decode_form(request_body(current_app.config["MAX_CONTENT_LENGTH"]), "request body")
             if _values(body, "update"):
                 raise ReadOnly(_UPDATE_REFUSAL)
             params = url_params + body
