@@ -45,6 +45,34 @@ def _guide(args) -> int:
     return 0
 
 
+def _load(args) -> int:
+    import time
+
+    from . import loading
+    from .graph import LoadError
+    from .store import DiskStore, StoreLayoutError
+
+    disk, started = DiskStore(args.store), time.perf_counter()
+
+    def load(store):
+        if args.files:
+            return loading.load_paths(store, args.files, sys.stderr)
+        everything = loading.plan(store)
+        everything.load = loading.graph.sources()
+        return loading.apply(store, everything, sys.stderr)
+
+    try:
+        loaded = disk.write(load)
+    except (LoadError, StoreLayoutError) as err:
+        print(f"hrckg load: error: {err}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    triples = sum(item.triples or 0 for item in loaded)
+    print(f"hrckg load: {len(loaded)} files, {triples:,} triples in {seconds:,.1f} s ({triples / seconds:,.0f} triples/s) "
+          f"into {args.store} ({disk.generation()})")
+    return 0
+
+
 def _serve(args) -> int:
     from .app import create_app
     from .serve import run
@@ -59,14 +87,10 @@ def _serve(args) -> int:
     except ValueError as err:
         print(f"hrckg serve: error: {err}", file=sys.stderr)
         return 2
-    from .description import current_statistics
-
-    with app.app_context():
-        stats = current_statistics()
     where = app.config["STORE_PATH"] or "memory"
-    print(f"hrckg: {stats['triples']:,} triples in {len(stats['graphs'])} named graphs ({where}); "
-          f"site at http://{args.host}:{args.port}/, SPARQL endpoint at http://{args.host}:{args.port}/sparql "
-          f"({args.workers} workers x {args.threads} threads; Ctrl-C stops)", flush=True)
+    print(f"hrckg: serving the store in {where}; site at http://{args.host}:{args.port}/, SPARQL endpoint at "
+          f"http://{args.host}:{args.port}/sparql ({args.workers} workers x {args.threads} threads; Ctrl-C stops)",
+          flush=True)
     run(app, args.host, args.port, args.workers, args.threads, access_log=args.access_log)
     return 0
 
@@ -112,6 +136,13 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("guide", help="print the contributor guide (Markdown), generated from the shapes; "
                         "shapes/GUIDE.md is its output").set_defaults(func=_guide)
+
+    load = commands.add_parser("load", help="bulk-load RDF files into an on-disk store, each into its own named graph")
+    load.add_argument("--store", metavar="PATH", required=True, help="the store directory (created if missing)")
+    load.add_argument("files", nargs="*", metavar="FILE",
+                      help="RDF files, optionally gzipped (default: every file of ontology/, data/ and shapes/); "
+                           "a project file goes into its own graph, any other into graph/load/NAME")
+    load.set_defaults(func=_load)
 
     serve = commands.add_parser("serve", help="serve the graph: SPARQL endpoint and descriptions over HTTP")
     _add_serve_arguments(serve)

@@ -15,10 +15,11 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, current_app, redirect, render_template, send_file, url_for
 
-from . import conneg, description, graph as files
+from . import conneg, description
 from .answers import PAGE_FORMATS, SERIALIZATION_PREFIXES, html_response, rdf_response, statement_key
 from .errors import NotFound, negotiated
-from .identifiers import BASE
+from .identifiers import BASE, ONTOLOGY
+from .loading import MANIFEST_GRAPH
 from .resources import curie, local_path
 
 blueprint = Blueprint("downloads", __name__)
@@ -26,6 +27,7 @@ blueprint = Blueprint("downloads", __name__)
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 GRAPH_PREFIX = BASE + "graph/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+FILE_NAME = ox.NamedNode(ONTOLOGY + "fileName")
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,10 @@ def human_size(size: int) -> str:
 
 
 def _source_files() -> dict[str, str]:
-    """Named-graph IRI -> the project file it is loaded from (data/generated/states.ttl)."""
-    return {source.graph_iri: source.path.relative_to(files.ROOT).as_posix() for source in files.sources()}
+    """Named-graph IRI -> the file it was loaded from (data/generated/states.ttl), as the store's manifest records it."""
+    store = current_app.extensions["hrckg.store"].get()
+    return {q.subject.value: q.object.value
+            for q in store.quads_for_pattern(None, FILE_NAME, None, ox.NamedNode(MANIFEST_GRAPH))}
 
 
 # ---------------------------------------------------------------- routes

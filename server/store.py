@@ -12,47 +12,29 @@ import gc
 import os
 import re
 import shutil
+import traceback
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import graph
+from . import loading
 
-def load_file(store: ox.Store, path: Path, graph_iri: str) -> None:
-    """Replace the named graph graph_iri with the content of path.
-
-    The file is parsed completely before the graph is touched, so a broken file leaves it as it was."""
-    target = ox.NamedNode(graph_iri)
-    rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
-    if rdf_format is None:
-        raise graph.LoadError(path, f"unsupported file type {path.suffix!r}")
-    try:
-        quads = [ox.Quad(q.subject, q.predicate, q.object, target)
-                 for q in ox.parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri())]
-    except SyntaxError as err:
-        raise graph.LoadError(path, str(err)) from None
-    if store.contains_named_graph(target):
-        store.remove_graph(target)
-    store.extend(quads)
-
-
-def load_sources(store: ox.Store, sources=None) -> int:
-    """Load every source file into its named graph; returns the number of files loaded."""
-    sources = graph.sources() if sources is None else sources
-    for source in sources:
-        load_file(store, source.path, source.graph_iri)
-    return len(sources)
+def load_sources(store, sources=None) -> int:
+    """Bring the store in step with the project's files (only files whose checksum changed are
+    reloaded, see loading.py); returns the number of files loaded."""
+    return len(loading.sync(store, sources).load)
 
 
 def curated_store(path: str | None = None) -> ox.Store:
-    """A store holding the curated graph: in memory, or a new generation of the DiskStore at path
-    (created if missing; contributions ingested earlier are kept). Returns a read-only handle then."""
+    """A store holding the curated graph: in memory, or the DiskStore at path (created if missing,
+    brought in step with the project's files, contributions ingested earlier kept). Returns a
+    read-only handle then."""
     if not path:
         store = ox.Store()
         load_sources(store)
         return store
     disk = DiskStore(path)
-    disk.write(load_sources)
+    disk.sync()
     return disk.open_read_only()[0]
 
 
@@ -90,6 +72,14 @@ class DiskStore:
             raise StoreLayoutError(f"{self.path} holds no store yet: load it first (hrckg serve --store or hrckg ingest)")
         return ox.Store.read_only(str(self.path / generation)), generation
 
+    def sync(self) -> loading.Plan:
+        """Reload the project files whose checksum changed into a new generation; when nothing
+        changed, write nothing (a start on an existing store then costs a few reads)."""
+        self._check_layout()
+        if self.generation() is not None and not loading.plan(self.open_read_only()[0]):
+            return loading.Plan()
+        return self.write(lambda store: loading.sync(store))  # planned again under the lock: another start may have synced
+
     def write(self, change):
         """Run change(store) on a writable copy of the current generation and publish the copy if
         change returns; if it raises, or the process dies, nothing is published. Returns its result.
@@ -102,6 +92,7 @@ class DiskStore:
             current = self.generation()
             self._remove_unpublished(current)
             target = self.generations / f"{self._number(current) + 1:06d}"
+            store = None
             try:
                 if current is not None:
                     ox.Store.read_only(str(self.path / current)).backup(str(target))
@@ -110,7 +101,12 @@ class DiskStore:
                 store.flush()
                 del store
                 gc.collect()  # pyshacl's generators can keep a frame holding the store in a cycle: close it now
-            except BaseException:
+            except BaseException as err:
+                # Close the copy before removing it: the frames of the traceback still hold it, and an
+                # open RocksDB would write its files again into the removed directory.
+                traceback.clear_frames(err.__traceback__)
+                store = None
+                gc.collect()
                 shutil.rmtree(target, ignore_errors=True)
                 raise
             self._publish(target.relative_to(self.path).as_posix())

@@ -13,6 +13,7 @@ import pytest
 
 from hrckg import graph as files
 from hrckg.app import create_app
+from hrckg.loading import MANIFEST_GRAPH
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 FILES = {"hrckg.ttl.gz": ox.RdfFormat.TURTLE, "hrckg.nt.gz": ox.RdfFormat.N_TRIPLES,
@@ -153,7 +154,7 @@ def test_triple_files_hold_the_union_graph(listed, bodies, store, name):
 def test_nquads_file_keeps_the_named_graphs(listed, bodies, store):
     quads = parse(bodies["hrckg.nq.gz"], ox.RdfFormat.N_QUADS)
     assert len(quads) == listed["hrckg.nq.gz"]["count"]["value"] == len(list(store))
-    assert {q.graph_name.value for q in quads} == {s.graph_iri for s in files.sources()}
+    assert {q.graph_name.value for q in quads} == {s.graph_iri for s in files.sources()} | {MANIFEST_GRAPH}
     states = [q for q in quads if q.graph_name.value == STATES]
     assert len(states) == len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(STATES))))
 
@@ -212,8 +213,9 @@ def test_graph_list(client, store):
     assert response.status_code == 200
     rows = [row for row in Rows(response.get_data(as_text=True)).rows if "column0" in row]
     sources = files.sources()
-    assert len(rows) == len(sources) == 23
+    assert len(rows) == len(sources) + 1 == 24  # and the manifest, which comes from no file
     by_href = {row["column0"]["href"]: row for row in rows}
+    assert by_href["/graph/manifest"]["column1"]["text"] == ""
     for source in sources:
         row = by_href["/" + source.graph_iri[len("https://w3id.org/hrckg/"):]]
         assert row["column1"]["text"] == source.path.relative_to(files.ROOT).as_posix()
