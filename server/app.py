@@ -4,10 +4,10 @@ import re
 
 from flask import Flask
 
-from . import (browse, contribute, description, downloads, errors, guide, i18n, ontology_docs, pages, pictures, search,
+from . import (browse, contribute, description, downloads, errors, guide, i18n, loading, ontology_docs, pages, pictures, search,
                sparql, workbench)
 from .executor import QueryPool
-from .store import StoreHandle, curated_store
+from .store import Location, StoreHandle, curated_store
 
 DEFAULTS = {
     "QUERY_TIMEOUT": 30.0,  # seconds before a query is stopped
@@ -17,7 +17,10 @@ DEFAULTS = {
     "SERVICE_ALLOWLIST": (),  # IRI prefixes SERVICE may call; empty: no remote calls at all
     "QUERY_PROCESSES": 4,  # query processes per web worker: as many as it has threads
     "QUERY_MEMORY_LIMIT": 2 << 30,  # bytes a query may allocate beyond the store itself
-    "STORE_PATH": None,  # on-disk store; None: in memory
+    "STORE_PATH": None,  # on-disk store; None: in memory (or the external store below)
+    "STORE_QUERY_URL": None,  # an external SPARQL 1.1 store's query URL, instead of the embedded store
+    "STORE_UPDATE_URL": None,  # its update URL (to load the project's files and ingest contributions)
+    "STORE_GRAPH_STORE_URL": None,  # its Graph Store Protocol URL (idem)
     "MAX_CONTRIBUTION_BYTES": 8 << 20,  # bytes in one contribution (POST /contributions...)
     "CONTRIBUTION_TOKEN": None,  # the bearer token POST /contributions needs; None: ingest over HTTP is off
     "INGEST_TIMEOUT": 600,  # seconds an ingest over HTTP may take
@@ -45,17 +48,24 @@ def create_app(config: dict | None = None, store=None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
 
+    location = Location.from_config(app.config)
     if store is not None:
         handle = StoreHandle(store=store)
-    elif app.config["STORE_PATH"]:
-        curated_store(app.config["STORE_PATH"])  # publish a generation with the current files
-        handle = StoreHandle(path=app.config["STORE_PATH"])
+    elif location.remote:
+        external = location.external()
+        if location.writable:
+            loading.sync(external)  # load the project files whose checksum changed
+        handle = StoreHandle(store=external, location=location)
+    elif location.path:
+        curated_store(location.path)  # publish a generation if project files changed
+        handle = StoreHandle(path=location.path)
     else:
         handle = StoreHandle(store=curated_store())
     app.extensions["hrckg.store"] = handle
     check_allow_list(app.config["SERVICE_ALLOWLIST"])
+    # Query processes are cut off from the network unless SERVICE may call out, or the store itself is remote.
     app.extensions["hrckg.pool"] = QueryPool(handle.get, app.config["QUERY_PROCESSES"], app.config["QUERY_MEMORY_LIMIT"],
-                                             offline=not app.config["SERVICE_ALLOWLIST"])
+                                             offline=not app.config["SERVICE_ALLOWLIST"] and not handle.remote)
 
     handle.on_change(lambda: data_changed(app))
     app.before_request(handle.refresh)

@@ -50,9 +50,7 @@ def _load(args) -> int:
 
     from . import loading
     from .graph import LoadError
-    from .store import DiskStore, StoreLayoutError
-
-    disk, started = DiskStore(args.store), time.perf_counter()
+    from .store import Location, StoreLayoutError
 
     def load(store):
         if args.files:
@@ -61,15 +59,19 @@ def _load(args) -> int:
         everything.load = loading.graph.sources()
         return loading.apply(store, everything, sys.stderr)
 
+    started = time.perf_counter()
     try:
-        loaded = disk.write(load)
-    except (LoadError, StoreLayoutError) as err:
+        location = Location.from_arguments(args)
+        if not location.path and not location.remote:
+            raise StoreLayoutError("give the store to load into: --store PATH, or an external store's URLs")
+        loaded = location.write(load)
+    except (LoadError, StoreLayoutError, ValueError, OSError) as err:
         print(f"hrckg load: error: {err}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
     triples = sum(item.triples or 0 for item in loaded)
     print(f"hrckg load: {len(loaded)} files, {triples:,} triples in {seconds:,.1f} s ({triples / seconds:,.0f} triples/s) "
-          f"into {args.store} ({disk.generation()})")
+          f"into {location}")
     return 0
 
 
@@ -78,17 +80,19 @@ def _serve(args) -> int:
     from .serve import run
 
     config = {"QUERY_PROCESSES": args.threads}  # one query process per thread
-    for key, value in (("STORE_PATH", args.store), ("QUERY_TIMEOUT", args.timeout), ("MAX_ROWS", args.max_rows),
+    for key, value in (("STORE_PATH", args.store), ("STORE_QUERY_URL", args.sparql_query),
+                       ("STORE_UPDATE_URL", args.sparql_update), ("STORE_GRAPH_STORE_URL", args.graph_store),
+                       ("QUERY_TIMEOUT", args.timeout), ("MAX_ROWS", args.max_rows),
                        ("SERVICE_ALLOWLIST", tuple(args.allow_service) or None)):
         if value is not None:
             config[key] = value
     try:
         app = create_app(config)
-    except ValueError as err:
+    except (ValueError, OSError) as err:
         print(f"hrckg serve: error: {err}", file=sys.stderr)
         return 2
-    where = app.config["STORE_PATH"] or "memory"
-    print(f"hrckg: serving the store in {where}; site at http://{args.host}:{args.port}/, SPARQL endpoint at "
+    where = app.extensions["hrckg.store"].location
+    print(f"hrckg: serving the store at {where}; site at http://{args.host}:{args.port}/, SPARQL endpoint at "
           f"http://{args.host}:{args.port}/sparql ({args.workers} workers x {args.threads} threads; Ctrl-C stops)",
           flush=True)
     run(app, args.host, args.port, args.workers, args.threads, access_log=args.access_log)
@@ -96,12 +100,14 @@ def _serve(args) -> int:
 
 
 def _add_serve_arguments(serve: argparse.ArgumentParser) -> None:
+    from .store import add_location_arguments
+
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8080, help="port (default: %(default)s)")
     serve.add_argument("--workers", type=int, default=2, help="worker processes (default: %(default)s)")
     serve.add_argument("--threads", type=int, default=4,
                        help="concurrent requests per worker, each with its own query process (default: %(default)s)")
-    serve.add_argument("--store", metavar="PATH", help="keep the store on disk at PATH (default: in memory)")
+    add_location_arguments(serve, "keep the store on disk at PATH (default: in memory)")
     serve.add_argument("--timeout", type=float, help="seconds before a query is stopped (default: 30)")
     serve.add_argument("--max-rows", type=int, help="rows or triples per answer (default: 10000)")
     serve.add_argument("--allow-service", action="append", default=[], metavar="PREFIX",
@@ -137,8 +143,10 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("guide", help="print the contributor guide (Markdown), generated from the shapes; "
                         "shapes/GUIDE.md is its output").set_defaults(func=_guide)
 
-    load = commands.add_parser("load", help="bulk-load RDF files into an on-disk store, each into its own named graph")
-    load.add_argument("--store", metavar="PATH", required=True, help="the store directory (created if missing)")
+    from .store import add_location_arguments
+
+    load = commands.add_parser("load", help="bulk-load RDF files into a store, each into its own named graph")
+    add_location_arguments(load, "the on-disk store directory (created if missing)")
     load.add_argument("files", nargs="*", metavar="FILE",
                       help="RDF files, optionally gzipped (default: every file of ontology/, data/ and shapes/); "
                            "a project file goes into its own graph, any other into graph/load/NAME")

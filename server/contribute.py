@@ -137,12 +137,16 @@ def _authorise(token: str) -> None:
 
 
 def _ingest(contribution, data: bytes):
-    """Ingest into the on-disk store: the Outcome when it does not conform, else an Ingested.
+    """Ingest into the on-disk or external store: the Outcome when it does not conform, else an Ingested.
 
     The write runs in a new process (`hrckg ingest`): RocksDB's background threads do not survive
-    the fork that made this worker, so a writable store opened here would wait for them forever."""
+    the fork that made this worker, so a writable store opened here would wait for them forever
+    (and an ingest into an external store then takes the same path)."""
     handle = current_app.extensions["hrckg.store"]
-    if handle.disk is None:
+    if handle.location.remote and not handle.location.writable:
+        raise IngestConflict("this server reads an external store it was given no update and Graph Store URLs for; "
+                             "start it with --sparql-update and --graph-store to ingest")
+    if not handle.location.writable:
         raise IngestConflict("this server keeps its store in memory, one copy per worker process, so an ingest "
                              "could not reach them all; start it with an on-disk store: hrckg serve --store PATH")
     outcome = _check(contribution)
@@ -152,7 +156,7 @@ def _ingest(contribution, data: bytes):
         path = Path(directory) / f"contribution{_SUFFIXES[contribution.format]}"
         path.write_bytes(data)
         try:
-            done = subprocess.run([sys.executable, "-m", "hrckg.cli", "ingest", f"--store={handle.disk.path}",
+            done = subprocess.run([sys.executable, "-m", "hrckg.cli", "ingest", *handle.location.arguments(),
                                    f"--name={contribution.name}", "--format=json", "--", str(path)],
                                   capture_output=True, text=True, timeout=current_app.config["INGEST_TIMEOUT"])
         except subprocess.TimeoutExpired:
@@ -169,7 +173,7 @@ def _ingest(contribution, data: bytes):
         raise ClientError("the ingest failed; nothing was applied (the server log has the details)",
                           status=500, code="ingest_failed", title="Ingest failed")
     applied = json.loads(done.stdout)
-    handle.refresh()  # this process sees it at once; the others on their next request
+    handle.refresh(now=True)  # this process sees it at once; the others on their next request
     return contributions.Ingested(applied["graph"], applied["added"], outcome)
 
 

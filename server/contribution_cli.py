@@ -17,12 +17,11 @@ from . import contributions, validation
 from . import graph as files
 from .contributions import Contribution, ContributionError, Diff
 from .identifiers import BASE
-from .store import DiskStore, StoreLayoutError, curated_store
+from .store import DiskStore, Location, StoreLayoutError, add_location_arguments
 
 
 def add_store_argument(parser) -> None:
-    parser.add_argument("--store", metavar="PATH",
-                        help="the on-disk store to check against (default: the curated graph, loaded in memory)")
+    add_location_arguments(parser, "the on-disk store to check against (default: the curated graph, loaded in memory)")
 
 
 def add_validate_arguments(parser) -> None:
@@ -45,7 +44,7 @@ def add_diff_arguments(parser) -> None:
 
 def add_ingest_arguments(parser) -> None:
     parser.add_argument("file", metavar="FILE", help="the contribution (Turtle, TriG, N-Triples or JSON-LD)")
-    parser.add_argument("--store", metavar="PATH", required=True, help="the on-disk store to add it to")
+    add_location_arguments(parser, "the on-disk store to add it to")
     parser.add_argument("--name", help="the file name to record in the provenance (default: FILE's own name)")
     parser.add_argument("--format", choices=validation.FORMATS, default="text",
                         help="output: the report if refused, and with json a summary if applied (default: text)")
@@ -71,8 +70,9 @@ def read(path: str, name: str | None = None) -> Contribution:
     return dataclasses.replace(contribution, name=name) if name else contribution
 
 
-def open_store(path: str | None) -> ox.Store:
-    return DiskStore(path).open_read_only()[0] if path else curated_store()
+def open_store(args):
+    """The store named on the command line (on disk, external), or the curated graph in memory."""
+    return Location.from_arguments(args).open_for_reading()
 
 
 def run_validate(args) -> int:
@@ -80,15 +80,15 @@ def run_validate(args) -> int:
         if args.alone:
             report = validation.validate(files.load(args.files))
         elif args.all or not args.files:
-            store = open_store(args.store)
+            store = open_store(args)
             whole = store_graph(store)
             for path in args.files:
                 whole += _as_rdflib(read(path))
             report = validation.validate(whole)
         else:
-            store = open_store(args.store)
+            store = open_store(args)
             report = contributions.check(store, combine([read(path) for path in args.files])).report
-    except (ContributionError, files.LoadError, validation.ValidationError, StoreLayoutError) as err:
+    except (ContributionError, files.LoadError, validation.ValidationError, StoreLayoutError, ValueError, OSError) as err:
         return _fail(err)
     print(validation.format_report(report, args.format))
     return 0 if report.conforms else 1
@@ -97,8 +97,8 @@ def run_validate(args) -> int:
 def run_diff(args) -> int:
     try:
         contribution = read(args.file)
-        diff = contributions.compute_diff(open_store(args.store), contribution)
-    except (ContributionError, StoreLayoutError) as err:
+        diff = contributions.compute_diff(open_store(args), contribution)
+    except (ContributionError, StoreLayoutError, ValueError, OSError) as err:
         return _fail(err)
     if args.format == "json":
         print(json.dumps(contributions.diff_json(contribution, diff), ensure_ascii=False, indent=2))
@@ -108,18 +108,18 @@ def run_diff(args) -> int:
 
 
 def run_ingest(args) -> int:
-    disk = DiskStore(args.store)
-    if disk.generation() is None:
-        return _fail(StoreLayoutError(f"{args.store} holds no store yet: `hrckg serve --store {args.store}` creates it "
-                                      "with the curated graph"))
     try:
+        location = Location.from_arguments(args)
+        if location.path and DiskStore(location.path).generation() is None:
+            raise StoreLayoutError(f"{location.path} holds no store yet: `hrckg load --store {location.path}` "
+                                   "creates it with the curated graph")
         contribution = read(args.file, args.name)
-        ingested = disk.write(lambda store: contributions.ingest(store, contribution))
+        ingested = location.write(lambda store: contributions.ingest(store, contribution))
     except contributions.NotConforming as refused:
         print(validation.format_report(refused.outcome.report, args.format))
         print(f"hrckg: {refused}", file=sys.stderr)
         return 1
-    except (ContributionError, StoreLayoutError, validation.ValidationError, OSError) as err:
+    except (ContributionError, StoreLayoutError, validation.ValidationError, ValueError, OSError) as err:
         return _fail(err)
     if args.format == "json":
         print(json.dumps({"graph": ingested.graph_iri, "added": ingested.added}))

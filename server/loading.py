@@ -112,7 +112,7 @@ def load_file(store, path: Path, graph_iri: str, progress: Progress | None = Non
                     store.remove_graph(target)
                 store.bulk_load(input=stream, format=fmt, base_iri=path.resolve().as_uri(), to_graph=target)
             else:
-                store.put_graph(target, stream, fmt)
+                store.put_graph(target, stream, fmt, base_iri=path.resolve().as_uri())
             while reader.read(_CHUNK):  # a parser may stop before the end (the hash covers every byte)
                 pass
         seconds = time.perf_counter() - started

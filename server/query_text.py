@@ -76,3 +76,16 @@ def service_targets(query: str) -> list[str | None]:
 def has_from_clause(query: str) -> bool:
     """Whether the query names its own dataset (FROM or FROM NAMED)."""
     return bool(_FROM.search(_skeleton(query)[0]))
+
+
+def opening_brace(query: str) -> int | None:
+    """Where the first group of the query opens (the first "{" outside strings, IRIs and comments),
+    or None if there is none. For SELECT and ASK that is the WHERE clause."""
+    position = 0
+    for match in _TOKENS.finditer(query):
+        found = query.find("{", position, match.start())
+        if found != -1:
+            return found
+        position = match.end()
+    found = query.find("{", position)
+    return found if found != -1 else None

@@ -204,4 +204,4 @@ def write(result, fmt, max_rows: int, max_bytes: int, limit_link: str | None = N
 
 def result_kind(result) -> str:
     """"results" for SELECT and ASK answers, "graph" for CONSTRUCT and DESCRIBE."""
-    return "graph" if isinstance(result, ox.QueryTriples) else "results"
+    return "results" if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)) else "graph"

@@ -12,7 +12,9 @@ import gc
 import os
 import re
 import shutil
+import time
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,6 +38,92 @@ def curated_store(path: str | None = None) -> ox.Store:
     disk = DiskStore(path)
     disk.sync()
     return disk.open_read_only()[0]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the store is, as configured: an on-disk store (path), an external SPARQL store (its
+    query, update and Graph Store Protocol URLs), or neither (the curated graph in memory)."""
+
+    path: str | None = None
+    query_url: str | None = None
+    update_url: str | None = None
+    graph_store_url: str | None = None
+
+    @classmethod
+    def from_config(cls, config) -> "Location":
+        location = cls(config.get("STORE_PATH"), config.get("STORE_QUERY_URL"), config.get("STORE_UPDATE_URL"),
+                       config.get("STORE_GRAPH_STORE_URL"))
+        location.check()
+        return location
+
+    @classmethod
+    def from_arguments(cls, args) -> "Location":
+        location = cls(getattr(args, "store", None), getattr(args, "sparql_query", None),
+                       getattr(args, "sparql_update", None), getattr(args, "graph_store", None))
+        location.check()
+        return location
+
+    def check(self) -> None:
+        if self.path and self.query_url:
+            raise ValueError("give either an on-disk store (--store) or an external one (--sparql-query), not both")
+        if (self.update_url or self.graph_store_url) and not self.query_url:
+            raise ValueError("an external store needs its query URL (--sparql-query) too")
+        if self.query_url:
+            from .remote import check_urls
+
+            check_urls(self.query_url, self.update_url, self.graph_store_url)
+
+    @property
+    def remote(self) -> bool:
+        return bool(self.query_url)
+
+    @property
+    def writable(self) -> bool:
+        return bool(self.path) or bool(self.update_url and self.graph_store_url)
+
+    def external(self):
+        from .remote import SparqlHttpStore
+
+        return SparqlHttpStore(self.query_url, self.update_url, self.graph_store_url)
+
+    def open_for_reading(self):
+        """The store to read: read-only on disk, the external one, or the curated graph in memory."""
+        if self.remote:
+            return self.external()
+        if self.path:
+            return DiskStore(self.path).open_read_only()[0]
+        return curated_store()
+
+    def write(self, change):
+        """Run change(store) where writes go: a new generation on disk (all or nothing), or the external store."""
+        if self.remote:
+            if not self.writable:
+                raise StoreLayoutError("the external store is read-only here: give its update URL (--sparql-update) "
+                                       "and Graph Store Protocol URL (--graph-store) to change it")
+            return change(self.external())
+        if not self.path:
+            raise StoreLayoutError("give the store to change: --store PATH, or an external store's URLs")
+        return DiskStore(self.path).write(change)
+
+    def arguments(self) -> list[str]:
+        """The same location as `hrckg` command-line options (for a subprocess)."""
+        pairs = (("--store", self.path), ("--sparql-query", self.query_url), ("--sparql-update", self.update_url),
+                 ("--graph-store", self.graph_store_url))
+        return [f"{option}={value}" for option, value in pairs if value]
+
+    def __str__(self) -> str:
+        return self.query_url or self.path or "memory"
+
+
+def add_location_arguments(parser, path_help: str) -> None:
+    parser.add_argument("--store", metavar="PATH", help=path_help)
+    parser.add_argument("--sparql-query", metavar="URL",
+                        help="use an external SPARQL 1.1 store instead: its query URL (its default graph must be "
+                             "the union of its named graphs)")
+    parser.add_argument("--sparql-update", metavar="URL", help="the external store's SPARQL update URL (to write)")
+    parser.add_argument("--graph-store", metavar="URL",
+                        help="the external store's Graph Store Protocol URL (to load files)")
 
 
 class StoreLayoutError(Exception):
@@ -175,17 +263,23 @@ class StoreHandle:
 
     An in-memory store is handed to worker and query processes by fork. A store on disk is opened
     read-only once per process, because a RocksDB handle must not cross a fork, and again when a
-    writer has published a new generation (refresh(), called before each request)."""
+    writer has published a new generation (refresh(), called before each request). An external
+    store is asked at most every REMOTE_CHECK_SECONDS whether anything was loaded or ingested since
+    (its fingerprint), so several servers on one store all drop their caches after a change."""
 
-    def __init__(self, store: ox.Store | None = None, path: str | None = None):
+    REMOTE_CHECK_SECONDS = 1.0
+
+    def __init__(self, store=None, path: str | None = None, location: Location | None = None):
         if (store is None) == (path is None):
-            raise ValueError("give either an in-memory store or the path of one on disk")
+            raise ValueError("give either a store or the path of one on disk")
         self._store, self.path, self._pid = store, path, None
         self.disk = DiskStore(path) if path is not None else None
-        self._generation = None
+        self.remote = store is not None and hasattr(store, "fingerprint")
+        self.location = location or (Location(path=path) if path else Location())
+        self._generation, self._checked = None, 0.0
         self._listeners = []
 
-    def get(self) -> ox.Store:
+    def get(self):
         if self.disk is not None and self._pid != os.getpid():
             (self._store, self._generation), self._pid = self.disk.open_read_only(), os.getpid()
         return self._store
@@ -198,16 +292,28 @@ class StoreHandle:
         for listener in self._listeners:
             listener()
 
-    def refresh(self) -> None:
-        """Re-open the store if a writer has published a new generation since this process opened it.
+    def refresh(self, now: bool = False) -> None:
+        """Re-open the store if a writer has published a new generation since this process opened it
+        (on disk), or drop the caches if the external store's content changed.
 
         Called before each request, so a worker opens the store before it starts any query process,
         and no query process can hold an older generation than the worker knows of."""
-        if self.disk is None:
+        if self.remote:
+            self._refresh_remote(now)
+        elif self.disk is None:
             return
-        if self._pid != os.getpid():
+        elif self._pid != os.getpid():
             self.get()
         elif self.disk.generation() != self._generation:
             self._pid = None
             self.get()
             self.changed()
+
+    def _refresh_remote(self, now: bool) -> None:
+        if not now and time.monotonic() - self._checked < self.REMOTE_CHECK_SECONDS:
+            return
+        self._checked = time.monotonic()
+        fingerprint = self._store.fingerprint()
+        if self._generation is not None and fingerprint != self._generation:
+            self.changed()
+        self._generation = fingerprint

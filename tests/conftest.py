@@ -3,6 +3,7 @@
 import pytest
 from rdflib import Graph
 
+from external import oxigraph_site_app  # noqa: F401 - a fixture, used through site_app_on_both_stores
 from hrckg import graph as files
 
 
@@ -18,13 +19,19 @@ def curated() -> Graph:
 
 
 @pytest.fixture(scope="session")
-def site_app():
+def embedded_site_app():
     """One app over the curated graph, shared by the page tests (it has a query process pool)."""
     from hrckg.app import create_app
 
     app = create_app({"QUERY_PROCESSES": 1})
     yield app
     app.extensions["hrckg.pool"].close()
+
+
+@pytest.fixture(scope="session")
+def site_app(embedded_site_app):
+    """The app of tests that run on the embedded store only (tests/external.py runs others on both)."""
+    return embedded_site_app
 
 
 @pytest.fixture()

@@ -29,6 +29,7 @@ class LiveServer:
 
     def __init__(self, process: subprocess.Popen, port: int, log: Path):
         self.process, self.port, self.log = process, port, log
+        self.external = None  # the external store it runs on (tests/external.py), if any
         self.endpoint = f"http://127.0.0.1:{port}/sparql"
 
     def output(self) -> str:

@@ -4,6 +4,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from external import site_app_on_both_stores as site_app  # noqa: F401 - every test runs on both stores
+
 STATE_COUNT = 57  # data/generated: the States the two sources name
 
 

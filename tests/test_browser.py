@@ -14,6 +14,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from live import ROOT
 
+from external import server_on_both_stores as server  # noqa: F401 - every test runs on both stores
+
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",

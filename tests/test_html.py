@@ -6,6 +6,8 @@ import re
 import html5lib
 import pytest
 
+from external import site_app_on_both_stores as site_app  # noqa: F401 - every test runs on both stores
+
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 PAGES = [
     "/", "/browse", "/browse/hrc:State?page=2&sort=label&order=desc", "/search?q=柬埔寨", "/search?q=cambodia",

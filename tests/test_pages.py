@@ -9,6 +9,8 @@ from rdflib.namespace import RDFS
 
 from hrckg.app import create_app
 
+from external import site_app_on_both_stores as site_app  # noqa: F401 - every test runs on both stores
+
 ID = "https://w3id.org/hrckg/id/"
 HRC = "https://w3id.org/hrckg/ontology#"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -8,6 +8,8 @@ import pytest
 
 from hrckg import search as search_module
 
+from external import site_app_on_both_stores as site_app  # noqa: F401 - every test runs on both stores
+
 KHM = "https://w3id.org/hrckg/id/country/KHM"
 REPORT = "https://w3id.org/hrckg/id/doc/A-HRC-35-20"
 HRC = "https://w3id.org/hrckg/ontology#"

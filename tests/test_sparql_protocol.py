@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
+from external import STORES, start_oxigraph, stop_oxigraph
 from hrckg.app import create_app
 from hrckg.errors import QueryFailed
 
@@ -29,11 +30,22 @@ def small_store() -> ox.Store:
     return store
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = create_app({"QUERY_TIMEOUT": 10, "MAX_ROWS": 100, "QUERY_PROCESSES": 2}, store=small_store())
+@pytest.fixture(scope="module", params=STORES)
+def app(request, tmp_path_factory):
+    """The app on the small store: embedded, or copied into a real `oxigraph serve`."""
+    external = None
+    if request.param == "embedded":
+        store = small_store()
+    else:
+        external = start_oxigraph(tmp_path_factory.mktemp("oxigraph-protocol"))
+        store = external.store()
+        store.extend(small_store())
+    app = create_app({"QUERY_TIMEOUT": 10, "MAX_ROWS": 100, "QUERY_PROCESSES": 2}, store=store)
     yield app
     app.extensions["hrckg.pool"].close()
+    if external is not None:
+        store.close()
+        stop_oxigraph(external)
 
 
 @pytest.fixture()
@@ -146,6 +158,9 @@ def test_query_multiple_dataset(client):
 
 def test_query_from_clause_is_honoured(client):
     """A FROM in the query replaces the union default graph."""
+    if client.application.extensions["hrckg.store"].remote:
+        pytest.xfail("oxigraph serve --union-default-graph ignores FROM (it honours the protocol's default-graph-uri, "
+                     "tested above); on an external store, FROM is the store's business")
     query = f"SELECT ?s FROM <{EX}g1> WHERE {{ ?s ?p ?o }}"
     assert subjects(client.get("/sparql", query_string={"query": query})) == [EX + "a"]
 
@@ -422,6 +437,10 @@ def test_service_allow_list(app):
 def test_query_processes_cannot_reach_the_network_when_no_service_is_allowed(app):
     """Defence in depth: a SERVICE call that got past the check still reaches nothing."""
     import socket
+
+    if app.extensions["hrckg.store"].remote:
+        pytest.skip("query processes must reach an external store, and the store itself makes SERVICE calls there: "
+                    "only the SERVICE check stands (README, 'External store')")
 
     from hrckg.executor import Job
 
