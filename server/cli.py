@@ -49,14 +49,14 @@ def _load(args) -> int:
     import time
 
     from . import loading
-    from .graph import LoadError
+    from .graph import LoadError, sources
     from .store import Location, StoreLayoutError
 
     def load(store):
         if args.files:
             return loading.load_paths(store, args.files, sys.stderr)
         everything = loading.plan(store)
-        everything.load = loading.graph.sources()
+        everything.load = sources()
         return loading.apply(store, everything, sys.stderr)
 
     started = time.perf_counter()

@@ -157,7 +157,7 @@ class DiskStore:
     def open_read_only(self) -> tuple[ox.Store, str]:
         generation = self.generation()
         if generation is None:
-            raise StoreLayoutError(f"{self.path} holds no store yet: load it first (hrckg serve --store or hrckg ingest)")
+            raise StoreLayoutError(f"{self.path} holds no store yet: load it first (hrckg load --store {self.path})")
         return ox.Store.read_only(str(self.path / generation)), generation
 
     def sync(self) -> loading.Plan:
