@@ -195,7 +195,7 @@ class DiskStore:
                 traceback.clear_frames(err.__traceback__)
                 store = None
                 gc.collect()
-                shutil.rmtree(target, ignore_errors=True)
+                _remove_directory(target)
                 raise
             self._publish(target.relative_to(self.path).as_posix())
             self._prune()
@@ -233,6 +233,16 @@ class DiskStore:
     def _prune(self) -> None:
         for path in self._existing()[:-self.KEEP]:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_directory(path: Path, attempts: int = 20) -> None:
+    """Remove a failed generation. A bulk load's writer threads can still be finishing a file when
+    the error reaches us, so try again briefly; a leftover is removed by the next write anyway."""
+    for _ in range(attempts):
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            return
+        time.sleep(0.05)
 
 
 def graph_sizes(store: ox.Store) -> dict[str, int]:
