@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from . import __version__
+from .store import add_location_arguments
 
 
 def _build_data(args) -> int:
@@ -100,8 +101,6 @@ def _serve(args) -> int:
 
 
 def _add_serve_arguments(serve: argparse.ArgumentParser) -> None:
-    from .store import add_location_arguments
-
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8080, help="port (default: %(default)s)")
     serve.add_argument("--workers", type=int, default=2, help="worker processes (default: %(default)s)")
@@ -115,9 +114,37 @@ def _add_serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--access-log", action="store_true", help="log every request to standard output")
 
 
-def parser() -> argparse.ArgumentParser:
-    from .contribution_cli import add_diff_arguments, add_ingest_arguments, add_validate_arguments
+# validation.FORMATS, named here so that building the parser does not import pyshacl (a test checks they agree).
+REPORT_FORMATS = ("text", "json", "turtle")
 
+
+def _add_validate_arguments(parser) -> None:
+    parser.add_argument("files", nargs="*", metavar="FILES",
+                        help="contribution files, validated together merged with the graph (default: validate the whole graph)")
+    parser.add_argument("--all", action="store_true",
+                        help="validate the whole graph merged with the files, not only what they add or touch")
+    parser.add_argument("--with-graph", dest="all", action="store_true", help=argparse.SUPPRESS)  # its old name
+    parser.add_argument("--alone", action="store_true",
+                        help="validate the files by themselves, without the graph (links to existing resources dangle)")
+    parser.add_argument("--format", choices=REPORT_FORMATS, default="text", help="report format (default: text)")
+    add_location_arguments(parser, "the on-disk store to check against (default: the curated graph, loaded in memory)")
+
+
+def _add_diff_arguments(parser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the contribution (Turtle, TriG, N-Triples or JSON-LD)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    add_location_arguments(parser, "the on-disk store to check against (default: the curated graph, loaded in memory)")
+
+
+def _add_ingest_arguments(parser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the contribution (Turtle, TriG, N-Triples or JSON-LD)")
+    add_location_arguments(parser, "the on-disk store to add it to")
+    parser.add_argument("--name", help="the file name to record in the provenance (default: FILE's own name)")
+    parser.add_argument("--format", choices=REPORT_FORMATS, default="text",
+                        help="output: the report if refused, and with json a summary if applied (default: text)")
+
+
+def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="hrckg", description=__doc__)
     top.add_argument("--version", action="version", version=f"hrckg {__version__}")
     commands = top.add_subparsers(dest="command", required=True)
@@ -129,21 +156,19 @@ def parser() -> argparse.ArgumentParser:
     stats.set_defaults(func=_stats)
 
     validate = commands.add_parser("validate", help="validate a contribution merged with the graph, or the whole graph")
-    add_validate_arguments(validate)
+    _add_validate_arguments(validate)
     validate.set_defaults(func=_validate)
 
     diff = commands.add_parser("diff", help="show what a contribution would add: new resources, resources touched, triples")
-    add_diff_arguments(diff)
+    _add_diff_arguments(diff)
     diff.set_defaults(func=_diff)
 
     ingest = commands.add_parser("ingest", help="validate a contribution and add it to an on-disk store, all or nothing")
-    add_ingest_arguments(ingest)
+    _add_ingest_arguments(ingest)
     ingest.set_defaults(func=_ingest)
 
     commands.add_parser("guide", help="print the contributor guide (Markdown), generated from the shapes; "
                         "shapes/GUIDE.md is its output").set_defaults(func=_guide)
-
-    from .store import add_location_arguments
 
     load = commands.add_parser("load", help="bulk-load RDF files into a store, each into its own named graph")
     add_location_arguments(load, "the on-disk store directory (created if missing)")

@@ -3,7 +3,6 @@
 Exit status: 0 conforms (or applied), 1 does not conform (nothing applied), 2 could not be
 checked (a message on stderr says what and where)."""
 
-import argparse
 import dataclasses
 import hashlib
 import json
@@ -17,37 +16,7 @@ from . import contributions, validation
 from . import graph as files
 from .contributions import Contribution, ContributionError, Diff
 from .identifiers import BASE
-from .store import DiskStore, Location, StoreLayoutError, add_location_arguments
-
-
-def add_store_argument(parser) -> None:
-    add_location_arguments(parser, "the on-disk store to check against (default: the curated graph, loaded in memory)")
-
-
-def add_validate_arguments(parser) -> None:
-    parser.add_argument("files", nargs="*", metavar="FILES",
-                        help="contribution files, validated together merged with the graph (default: validate the whole graph)")
-    parser.add_argument("--all", action="store_true",
-                        help="validate the whole graph merged with the files, not only what they add or touch")
-    parser.add_argument("--with-graph", dest="all", action="store_true", help=argparse.SUPPRESS)  # its old name
-    parser.add_argument("--alone", action="store_true",
-                        help="validate the files by themselves, without the graph (links to existing resources dangle)")
-    parser.add_argument("--format", choices=validation.FORMATS, default="text", help="report format (default: text)")
-    add_store_argument(parser)
-
-
-def add_diff_arguments(parser) -> None:
-    parser.add_argument("file", metavar="FILE", help="the contribution (Turtle, TriG, N-Triples or JSON-LD)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    add_store_argument(parser)
-
-
-def add_ingest_arguments(parser) -> None:
-    parser.add_argument("file", metavar="FILE", help="the contribution (Turtle, TriG, N-Triples or JSON-LD)")
-    add_location_arguments(parser, "the on-disk store to add it to")
-    parser.add_argument("--name", help="the file name to record in the provenance (default: FILE's own name)")
-    parser.add_argument("--format", choices=validation.FORMATS, default="text",
-                        help="output: the report if refused, and with json a summary if applied (default: text)")
+from .store import DiskStore, Location, StoreLayoutError
 
 
 def _fail(err: Exception) -> int:

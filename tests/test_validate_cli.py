@@ -173,3 +173,9 @@ def test_text_output_is_grouped_by_focus_node(capsys):
         body = block.splitlines()[1:]
         assert body and all(line.startswith("  ") for line in body)
         assert any(line.strip().startswith("shape: hrcsh:") for line in body)
+
+
+def test_the_command_line_offers_exactly_the_report_formats_validation_writes():
+    from hrckg import cli, validation
+
+    assert cli.REPORT_FORMATS == validation.FORMATS
