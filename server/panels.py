@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import pyoxigraph as ox
 
 from . import i18n, resources, store as stores
+from .query_text import bind
 from .namespaces import PREFIXES
 
 HRC = PREFIXES["hrc"]
@@ -20,6 +21,9 @@ PREFIX prov: <{PREFIXES['prov']}>
 """
 XSD_BOOLEAN = PREFIXES["xsd"] + "boolean"
 SUBCLASS_OF = ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
+# Rows a panel shows: a State named in 100,000 synthetic recommendations still gets a page in
+# milliseconds, and a link to the whole list as a query.
+PANEL_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -143,14 +147,17 @@ def for_resource(store: ox.Store, node: ox.NamedNode, types, lang: str) -> list[
     for panel in PANELS:
         if not classes.intersection(panel.classes):
             continue
-        rows = stores.select(store, panel.query, this=node)
+        rows = stores.select(store, f"{panel.query}\nLIMIT {PANEL_ROWS + 1}", this=node)
         if not rows:
             continue
+        more = bind(panel.query, {ox.Variable("this"): node}) if len(rows) > PANEL_ROWS else None
+        rows = rows[:PANEL_ROWS]
         shown.append({
             "key": panel.key, "template": "table",
             "title": i18n.in_language(dict(zip(("en", "zh"), panel.title)), lang),
             "columns": [i18n.in_language({"en": en, "zh": zh}, lang) for _, en, zh in panel.columns],
             "rows": merged([[_cell(store, row[variable], lang) for variable, _, _ in panel.columns] for row in rows]),
+            "more_query": more,
         })
     return shown
 

@@ -89,3 +89,15 @@ def opening_brace(query: str) -> int | None:
         position = match.end()
     found = query.find("{", position)
     return found if found != -1 else None
+
+
+def bind(query: str, substitutions: dict) -> str:
+    """The query with each variable of substitutions (Variable -> term) bound to its term, by a
+    VALUES block opening the query's outermost group (for SELECT and ASK queries): how a query
+    with bound values is sent to an external store, or shown in the workbench."""
+    position = opening_brace(query)
+    if position is None:
+        raise ValueError("cannot bind values in a query without a { group }")
+    names = " ".join(f"?{variable.value}" for variable in substitutions)
+    values = " ".join(str(term) for term in substitutions.values())
+    return f"{query[:position + 1]} VALUES ({names}) {{ ({values}) }} {query[position + 1:]}"

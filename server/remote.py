@@ -25,7 +25,7 @@ from hashlib import sha256
 
 import pyoxigraph as ox
 
-from .query_text import opening_brace
+from .query_text import bind
 
 GENID = "https://w3id.org/hrckg/.well-known/genid/"
 _GENID_JSON = re.compile(rb'\{\s*"type"\s*:\s*"uri"\s*,\s*"value"\s*:\s*"' + re.escape(GENID.encode()) + rb'([^"\\]+)"\s*\}')
@@ -257,14 +257,3 @@ def _skolemized_ntriples(stream, rdf_format: ox.RdfFormat, base_iri: str | None,
 
 def _message(body: bytes) -> str:
     return body.decode("utf-8", "replace").strip()
-
-
-def bind(query: str, substitutions: dict) -> str:
-    """The query with each variable of substitutions bound to its term, by a VALUES block opening
-    the query's outermost group (the server's own SELECT and ASK queries)."""
-    position = opening_brace(query)
-    if position is None:
-        raise ValueError("cannot bind values in a query without a { group }")
-    names = " ".join(f"?{variable.value}" for variable in substitutions)
-    values = " ".join(str(term) for term in substitutions.values())
-    return f"{query[:position + 1]} VALUES ({names}) {{ ({values}) }} {query[position + 1:]}"

@@ -22,7 +22,8 @@ from hrckg import loading
 from hrckg import store as stores
 from hrckg.app import create_app
 from hrckg.identifiers import BASE
-from hrckg.remote import GENID, RemoteStoreError, SparqlHttpStore, bind
+from hrckg.query_text import bind
+from hrckg.remote import GENID, RemoteStoreError, SparqlHttpStore
 
 HRCKG = str(Path(sys.executable).with_name("hrckg"))
 KHM = ox.NamedNode("https://w3id.org/hrckg/id/country/KHM")

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pyoxigraph as ox
 import pytest
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
 
 from hrckg.app import create_app
 
@@ -266,3 +266,32 @@ def test_panel_rows_merge_a_second_implementer_and_hide_datatypes(client):
     assert activities["links"].count("/id/activity/cambodia-justice-infrastructure") == 1
     assert {"/id/org/undp", "/id/org/ohchr"} <= set(activities["links"])
     assert "xsd:" not in activities["text"]
+
+
+def test_a_panel_shows_its_first_rows_and_links_to_all_of_them_as_a_query():
+    """A State named in 150 recommendations (fictional, for this test) gets 100 rows and a query for all 150."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from hrckg.panels import PANEL_ROWS
+    from hrckg.store import curated_store
+
+    store, khm = curated_store(), ox.NamedNode(ID + "country/KHM")
+    for n in range(150):
+        recommendation = ox.NamedNode(f"{ID}recommendation/test-{n:03d}")
+        store.add(ox.Quad(recommendation, ox.NamedNode(str(RDF.type)), ox.NamedNode(HRC + "Recommendation"), ox.NamedNode("http://e/g")))
+        store.add(ox.Quad(recommendation, ox.NamedNode(HRC + "country"), khm, ox.NamedNode("http://e/g")))
+    app = create_app({"QUERY_PROCESSES": 1}, store=store)
+    try:
+        client = app.test_client()
+        body = client.get("/id/country/KHM", headers={"Accept": BROWSER}).get_data(as_text=True)
+        section = body[body.index('id="panel-state-recommendations"'):]
+        section = section[:section.index("</section>")]
+        assert section.count("<tr>") == 1 + PANEL_ROWS  # the heading row and the first 100
+        link = re.search(r'<p class="more"><a href="([^"]+)">The first 100 rows; all of them, as a query</a>', section)
+        query = parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)["query"][0]
+        answer = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+        rows = answer.get_json()["results"]["bindings"]
+        curated = len([r for r in rows if "/recommendation/test-" not in r["recommendation"]["value"]])
+        assert len(rows) == 150 + curated
+    finally:
+        app.extensions["hrckg.pool"].close()
