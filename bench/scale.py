@@ -14,14 +14,15 @@ the file). Then, for each size:
    the loader's peak RSS and the store's size on disk;
 2. the curated project files are added to both stores (`hrckg load --store S`, and the curated
    N-Quads for oxigraph), so both hold the same quads and pages and gallery queries still work;
-3. start-up: `hrckg serve --store S` five times, from spawn to the first answer of a small query,
+3. start-up: `hrckg serve --store S` --starts times, from spawn to the first answer of a small query,
    and whether the store's generation changed (it must not: nothing is reloaded);
-4. query mix: our server and `oxigraph serve --union-default-graph` side by side, the same
-   queries from the same sequential keep-alive client, same row counts checked first, then the
-   median and p90 of each query (resource pages against the peer's DESCRIBE of the same IRI);
+4. query mix: our server and `oxigraph serve --union-default-graph` side by side, once both are
+   idle; same row counts checked first; then, one query at a time, runs alternating between the
+   servers from the same keep-alive client: median and p90 of each (resource pages against the
+   peer's DESCRIBE of the same IRI);
 5. at the sizes given by --sustained-sizes: 16 client processes for --sustained seconds on the
-   whole mix (pages included), after a warm-up: requests/s, errors, and the server's memory at the
-   start and the end of the run.
+   whole mix (pages included), after a warm-up in which every client makes a whole pass:
+   requests/s, errors, and the server's memory at the start and the end of the run.
 
 The memory of each server, the sum of RSS (and of PSS) over its whole process tree (gunicorn
 master, workers and query processes, found by parent pid in /proc), is sampled every 100 ms by a
@@ -153,6 +154,23 @@ def process_tree(root: int) -> list[int]:
     return tree
 
 
+def tree_roles(root: int) -> dict:
+    """RSS in MiB of each process of the tree, by depth: the root (gunicorn master), its children
+    (workers) and their children (query processes); for a report of where the memory is."""
+    roles, level = {}, [root]
+    for role in ("root", "children", "grandchildren"):
+        roles[role] = sorted(round(tree_rss([pid])[0] / MiB) for pid in level)
+        level = [pid for parent in level for pid in process_tree(parent) if _parent(pid) == parent]
+    return roles
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def tree_rss(pids: list[int]) -> tuple[int, int]:
     """(sum of RSS in bytes, live processes) of pids, from /proc/PID/statm (cheap enough for every 100 ms).
     RSS counts the pages that forked processes share once per process."""
@@ -268,7 +286,7 @@ def fetch(conn, port: int, path: str, headers: dict, timeout: float = 120):
 
 
 def wait_first_answer(process: subprocess.Popen, port: int, path: str, limit: float = 300) -> float:
-    """Poll until the server answers path with 200; seconds since the caller's spawn time are measured by the caller."""
+    """Poll until the server answers path with 200; returns the time.monotonic() of that answer."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -278,11 +296,37 @@ def wait_first_answer(process: subprocess.Popen, port: int, path: str, limit: fl
             conn.request("GET", path, headers=JSON_ACCEPT)
             if conn.getresponse().status == 200:
                 return time.monotonic()
+            time.sleep(0.01)
         except OSError:
             time.sleep(0.01)
         finally:
             conn.close()
     raise SystemExit(f"no answer on port {port} within {limit:g} s")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by the live processes among pids."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(server: "Server", limit: float = 300) -> float:
+    """Wait until the server's processes use under 5 % of a CPU over 2 s (oxigraph compacts its
+    freshly loaded store in the background for a while after it starts); seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        pids = process_tree(server.process.pid)
+        before = cpu_seconds(pids)
+        time.sleep(2)
+        if cpu_seconds(pids) - before < 0.1:
+            break
+    return time.monotonic() - started
 
 
 def start_ours(store: Path, logfile: Path, args) -> tuple[Server, float]:
@@ -352,6 +396,7 @@ def load_both(nt: Path, here: Path, runs: int) -> dict:
             else:
                 command = [str(BIN / "oxigraph"), "load", "--location", str(target), "--file", str(nt), "--graph", iri]
             log(f"  load run {run + 1}/{runs}: {name} ...")
+            os.sync()  # the previous step's writes are not flushed on this loader's time
             seconds, rss, out = run_timed(command, here / f"load-{name}-{run + 1}.log")
             entry = {"seconds": seconds, "peak_rss_mib": rss, "disk_mib": du_mib(target)}
             if name == "ours":
@@ -423,74 +468,80 @@ def checks(ours: Server, peer: Server, nt_iri: str) -> dict:
 
 
 def latencies(ours: Server, peer: Server, reps: int, budget: float) -> dict:
-    """Each item of the mix on each server, alternating the servers, from one keep-alive client;
-    an item stops after `budget` seconds (both servers together) once it has 5 repetitions."""
+    """Each item of the mix in turn, from one keep-alive client per server: 2 unrecorded runs on
+    each server, then `reps` recorded ones, alternating the servers (and which goes first). An item
+    stops after `budget` seconds (both servers together) once it has 5 repetitions. All runs of an
+    item are consecutive, so its data stays in the page cache (see README: this VM evicts pages
+    unused for about half a minute)."""
     servers = (ours, peer)
     mixes = {server.name: server.requests() for server in servers}
     conns = {server.name: None for server in servers}
-    times = {name: {server.name: [] for server in servers} for name in mixes["ours"]}
-    errors = {name: {server.name: 0 for server in servers} for name in mixes["ours"]}
-    spent = {name: 0.0 for name in mixes["ours"]}
-    rng = random.Random(1)
-
-    def one(server, name, record=True):
-        path, headers = mixes[server.name][name]
-        started = time.perf_counter()
-        conns[server.name], status, _ = fetch(conns[server.name], server.port, path, headers)
-        seconds = time.perf_counter() - started
-        spent[name] += seconds
-        if record:
-            if status == 200:
-                times[name][server.name].append(seconds * 1000)
-            else:
-                errors[name][server.name] += 1
-
-    for name in mixes["ours"]:  # warm-up: twice each
-        for server in servers:
-            one(server, name, record=False)
-            one(server, name, record=False)
-    spent = dict.fromkeys(spent, 0.0)
-    for rep in range(reps):
-        names = [n for n in mixes["ours"] if rep < 5 or spent[n] < budget]
-        rng.shuffle(names)
-        for name in names:
+    result = {}
+    for name in mixes["ours"]:
+        times, errors, spent = {s.name: [] for s in servers}, {s.name: 0 for s in servers}, 0.0
+        for rep in range(-2, reps):
+            if rep >= 5 and spent >= budget:
+                break
             for server in (servers if rep % 2 == 0 else servers[::-1]):
-                one(server, name)
-    return {name: {server: {"n": len(values), "median_ms": median(values), "p90_ms": p90(values),
-                            "errors": errors[name][server]}
-                   for server, values in by_server.items()} for name, by_server in times.items()}
+                path, headers = mixes[server.name][name]
+                started = time.perf_counter()
+                conns[server.name], status, _ = fetch(conns[server.name], server.port, path, headers)
+                seconds = time.perf_counter() - started
+                if rep < 0:
+                    continue
+                spent += seconds
+                if status == 200:
+                    times[server.name].append(seconds * 1000)
+                else:
+                    errors[server.name] += 1
+        result[name] = {server: {"n": len(values), "median_ms": median(values), "p90_ms": p90(values),
+                                 "errors": errors[server]} for server, values in times.items()}
+        log(f"    {name}: ours {fmt(result[name]['ours']['median_ms'])} ms, "
+            f"oxigraph {fmt(result[name]['oxigraph']['median_ms'])} ms (n={result[name]['ours']['n']})")
+    return result
 
 
 def _client(job: tuple) -> list[tuple[int, float, int]]:
-    """One sustained-load client process on one keep-alive connection: the mix in shuffled passes;
-    records (item, latency s, status; 0 for an exception) of requests started in [measure_at, end_at)."""
-    port, requests, seed, measure_at, end_at = job
-    rng, order, conn, records = random.Random(seed), [], None, []
-    while (now := time.monotonic()) < end_at:
+    """One sustained-load client process on one keep-alive connection: the mix in passes, each in
+    an order shuffled with the client's seed, until at least `passes` passes are done and end_at
+    has come; records (item, latency s, status; 0 for an exception) of every request."""
+    port, requests, seed, passes, end_at = job
+    rng, order, conn, records, done = random.Random(seed), [], None, [], -1
+    while done < passes or time.monotonic() < end_at:
         if not order:
             order = list(range(len(requests)))
             rng.shuffle(order)
+            done += 1
+            if done >= passes and time.monotonic() >= end_at:
+                break
         index = order.pop()
         path, headers = requests[index]
+        started = time.monotonic()
         conn, status = keep_alive_get(conn, port, path, headers)
-        if now >= measure_at:
-            records.append((index, time.monotonic() - now, status))
+        records.append((index, time.monotonic() - started, status))
     if conn is not None:
         conn.close()
     return records
 
 
 def sustained(server: Server, concurrency: int, warmup: float, duration: float) -> dict:
-    """`concurrency` client processes for warmup + duration seconds; memory sampled throughout."""
+    """`concurrency` client processes: a warm-up in which every client makes at least one whole pass
+    of the mix (and which lasts at least `warmup` s), then `duration` s measured (requests started
+    in it). Memory is sampled throughout; "start" and "end" are its means over the first and the
+    last 5 s of the measured run."""
     requests = list(server.requests().values())
     sampler = Sampler({server.name: server.process.pid})
     ignore_ctrl_c = (signal.SIGINT, signal.SIG_IGN)
     try:
         with multiprocessing.get_context("fork").Pool(concurrency, signal.signal, ignore_ctrl_c) as pool:
-            measure_at = time.monotonic() + 0.5 + warmup
+            warm_from = time.monotonic()
+            warm = pool.map(_client, [(server.port, requests, 1000 + n, 1, warm_from + warmup) for n in range(concurrency)])
+            measure_at = time.monotonic()
             end_at = measure_at + duration
-            jobs = [(server.port, requests, n, measure_at, end_at) for n in range(concurrency)]
+            jobs = [(server.port, requests, n, 0, end_at) for n in range(concurrency)]
             records = [record for chunk in pool.map(_client, jobs) for record in chunk]
+            finished_at = time.monotonic()
+            roles = tree_roles(server.process.pid)
     finally:
         samples = sampler.stop()
     ok = [r for r in records if r[2] == 200]
@@ -501,12 +552,16 @@ def sustained(server: Server, concurrency: int, warmup: float, duration: float) 
     for record in records:
         if record[2] != 200:
             statuses[record[2]] = statuses.get(record[2], 0) + 1
-    return {"seconds": duration, "clients": concurrency, "requests": len(records), "errors": len(records) - len(ok),
+    latencies_ms = [r[1] * 1000 for r in ok]
+    return {"seconds": duration, "clients": concurrency, "warmup_s": measure_at - warm_from,
+            "warmup_errors": sum(1 for chunk in warm for r in chunk if r[2] != 200),
+            "last_answer_after_s": finished_at - end_at,
+            "requests": len(records), "errors": len(records) - len(ok),
             "error_statuses": statuses, "rps": len(ok) / duration,
-            "median_ms": median([r[1] * 1000 for r in ok]), "p90_ms": p90([r[1] * 1000 for r in ok]),
+            "median_ms": median(latencies_ms), "p90_ms": p90(latencies_ms), "max_ms": max(latencies_ms, default=None),
             "memory_start_mib": start_mib, "memory_end_mib": end_mib,
             "memory_change": (end_mib / start_mib - 1) if start_mib and end_mib else None,
-            "peak": peak(samples, server.name)}
+            "peak": peak(samples, server.name), "processes_mib": roles}
 
 
 def serve_and_measure(here: Path, nt: Path, size: int, args, processes: list) -> dict:
@@ -517,6 +572,8 @@ def serve_and_measure(here: Path, nt: Path, size: int, args, processes: list) ->
     processes.append(peer.process)
     result = {}
     try:
+        result["idle_wait_s"] = {server.name: wait_idle(server) for server in (ours, peer)}
+        log(f"  servers idle after {result['idle_wait_s']} s")
         log("  checking row counts ...")
         result["checks"] = checks(ours, peer, graph_iri(nt))
         log("  query mix ...")
@@ -529,7 +586,7 @@ def serve_and_measure(here: Path, nt: Path, size: int, args, processes: list) ->
         if size in args.sustained_sizes:
             for server in ([ours, peer] if args.sustained_peer else [ours]):
                 log(f"  sustained load on {server.name}: {args.concurrency} clients, {args.sustained:g} s "
-                    f"after {args.warmup:g} s of warm-up ...")
+                    f"after a warm-up (at least {args.warmup:g} s and one pass per client) ...")
                 result.setdefault("sustained", {})[server.name] = sustained(server, args.concurrency, args.warmup,
                                                                              args.sustained)
                 log(f"    {result['sustained'][server.name]['rps']:.1f} req/s, "
@@ -552,7 +609,28 @@ def machine_description(work: Path) -> dict:
     name = info["disk"].split()[0].rsplit("/", 1)[-1]
     rotational = Path(f"/sys/block/{name}/queue/rotational")
     info["disk_rotational"] = rotational.read_text().strip() == "1" if rotational.exists() else None
+    damon = Path("/sys/kernel/mm/damon/admin/kdamonds/0/state")
+    info["damon"] = damon.read_text().strip() if damon.exists() else "absent"
+    info["commit"] = head_commit()
     return info
+
+
+def head_commit() -> str:
+    """The project's HEAD commit, read from .git (other sessions may have uncommitted changes on top)."""
+    git = ROOT / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head[:12]
+        ref = head[5:]
+        if (git / ref).exists():
+            return (git / ref).read_text().strip()[:12]
+        for line in (git / "packed-refs").read_text().splitlines():
+            if line.endswith(" " + ref):
+                return line.split()[0][:12]
+    except OSError:
+        pass
+    return "unknown"
 
 
 def ratio(a, b):
@@ -654,16 +732,17 @@ def latency_table(results: dict) -> list[str]:
 
 
 def sustained_table(results: dict) -> list[str]:
-    lines = ["| synthetic triples | server | clients × s | requests | req/s | errors | median ms | p90 ms "
-             "| memory at start MiB | at end MiB | change | peak RSS (PSS) MiB |",
-             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+    lines = ["| synthetic triples | server | warm-up s | clients × s | requests | req/s | errors | median ms | p90 ms "
+             "| max ms | memory at start MiB | at end MiB | change | peak RSS (PSS) MiB |",
+             "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
     for size, r in results.items():
         for name, s in r.get("sustained", {}).items():
             change = "-" if s["memory_change"] is None else \
                 f"{s['memory_change']:+.1%} ({'within' if abs(s['memory_change']) <= 0.10 else '**beyond**'} 10 %)"
             errors = f"{s['errors']}" + (f" {s['error_statuses']}" if s["errors"] else "")
-            lines.append(f"| {size:,} | {name} | {s['clients']} × {s['seconds']:g} | {s['requests']:,} | {s['rps']:.1f} "
-                         f"| {errors} | {fmt(s['median_ms'])} | {fmt(s['p90_ms'])} | {fmt(s['memory_start_mib'], 0)} "
+            lines.append(f"| {size:,} | {name} | {s['warmup_s']:.0f} | {s['clients']} × {s['seconds']:g} | {s['requests']:,} "
+                         f"| {s['rps']:.1f} | {errors} | {fmt(s['median_ms'])} | {fmt(s['p90_ms'])} | {fmt(s['max_ms'])} "
+                         f"| {fmt(s['memory_start_mib'], 0)} "
                          f"| {fmt(s['memory_end_mib'], 0)} | {change} | {fmt(s['peak']['rss_mib'], 0)} "
                          f"({fmt(s['peak']['pss_mib'], 0)}) |")
     return lines
@@ -683,7 +762,10 @@ def check_lines(results: dict) -> list[str]:
                      + ("every SPARQL query of the mix gave the same number of rows on both, and none gave zero."
                         if not differ else f"**row counts differ, are zero or failed** for {', '.join(differ)}.")
                      + " Pages: " + "; ".join(f"{name} {c['rows'][name]['ours']} (DESCRIBE {c['rows'][name]['oxigraph']})"
-                                              for name in PAGES) + ".")
+                                              for name in PAGES) + "."
+                     + (f" Before measuring, oxigraph used CPU in the background for {r['idle_wait_s']['oxigraph']:.0f} s "
+                        f"(ours {r['idle_wait_s']['ours']:.0f} s); the script waited for both to be idle."
+                        if "idle_wait_s" in r else ""))
     return lines
 
 
@@ -695,11 +777,13 @@ def report(results: dict, info: dict, args, command: str, started: str, elapsed:
         f"Date: {started} (total {elapsed / 60:.1f} min)  ",
         f"Machine: {info['cpus']} CPUs ({info['cpu_model']}), {info['memory_gib']} GiB RAM, {info['platform']}; "
         f"Python {info['python']}, pyoxigraph {info['pyoxigraph']}, {info['oxigraph_cli']}; "
-        f"disk {info['disk']} (device, size, free){rot}.  ",
+        f"disk {info['disk']} (device, size, free){rot}; kernel DAMON reclaim (kdamond): {info['damon']}.  ",
+        f"Code: hrckg at commit {info['commit']} (plus whatever other sessions had not committed yet).  ",
         f"Settings: hrckg serve --workers {args.workers} --threads {args.threads}; oxigraph serve "
-        f"--union-default-graph; load runs per loader: {loads}; query mix: up to {args.reps} repetitions "
-        f"per query per server after 2 of warm-up (fewer once a query used {args.budget:g} s); "
-        f"sustained: {args.concurrency} clients, {args.sustained:g} s after {args.warmup:g} s of warm-up.",
+        f"--union-default-graph; load runs per loader: {loads}; query mix: per query, 2 unrecorded then up to "
+        f"{args.reps} recorded runs per server, alternating (fewer once a query used {args.budget:g} s, never under 5); "
+        f"sustained: {args.concurrency} clients, {args.sustained:g} s measured after a warm-up of at least "
+        f"{args.warmup:g} s in which every client made at least one whole pass of the mix.",
         "", "### Summary", "", *summary_table(results),
         "", "### Load (`hrckg load --store S FILE` against `oxigraph load --location L --file FILE --graph G`)", "",
         *load_table(results),
@@ -709,7 +793,12 @@ def report(results: dict, info: dict, args, command: str, started: str, elapsed:
         "", "Checks:", "", *check_lines(results),
     ]
     if any("sustained" in r for r in results.values()):
-        out += ["", "### Sustained load", "", *sustained_table(results)]
+        out += ["", "### Sustained load", "", *sustained_table(results), ""]
+        for size, r in results.items():
+            roles = r.get("sustained", {}).get("ours", {}).get("processes_mib")
+            if roles:
+                out.append(f"- {size:,}, ours at the end of the run, RSS per process in MiB: master {roles['root']}, "
+                           f"workers {roles['children']}, query processes {roles['grandchildren']}.")
     return "\n".join(out) + "\n"
 
 
@@ -727,12 +816,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="100000 only, 2 load runs, 3 starts, 10 repetitions, 10 s sustained: checks the script works")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--load-runs", type=int, default=3, help="load runs per loader below 10M (10M and up: 1)")
+    parser.add_argument("--load-runs", type=int, default=3, help="load runs per loader below 10M")
+    parser.add_argument("--large-load-runs", type=int, default=2, help="load runs per loader at 10M and up")
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--reps", type=int, default=20, help="repetitions of each query per server")
     parser.add_argument("--budget", type=float, default=20, help="seconds per query (both servers) after 5 repetitions")
     parser.add_argument("--sustained", type=float, default=60, help="seconds of sustained load")
-    parser.add_argument("--warmup", type=float, default=10, help="seconds of warm-up before the sustained load")
+    parser.add_argument("--warmup", type=float, default=10, help="least seconds of warm-up before the sustained load (each client also makes one whole pass)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--sustained-sizes", default=None,
                         help="sizes with a sustained-load run (default: the largest, and 1M too when the largest is 10M or more)")
@@ -744,7 +834,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every figure as JSON")
     args = parser.parse_args()
     if args.quick:
-        args.sizes, args.load_runs, args.starts, args.reps = "100000", 2, 3, 10
+        args.sizes, args.load_runs, args.large_load_runs, args.starts, args.reps = "100000", 2, 1, 3, 10
         args.sustained, args.warmup = 10, 3
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.sustained_sizes is None:
@@ -766,7 +856,7 @@ def main() -> None:
             here = args.work / f"run-{short(size)}"
             shutil.rmtree(here, ignore_errors=True)
             here.mkdir()
-            runs = 1 if size >= 10_000_000 else args.load_runs
+            runs = args.large_load_runs if size >= 10_000_000 else args.load_runs
             r = results[size] = {"file": str(nt), "file_triples": triples, "file_mib": nt.stat().st_size / MiB}
             log(f"load ({runs} run(s) each) of {nt.name} ...")
             r["load_runs"] = load_both(nt, here, runs)
