@@ -92,8 +92,9 @@ def _serve(args) -> int:
     except (ValueError, OSError) as err:
         print(f"hrckg serve: error: {err}", file=sys.stderr)
         return 2
-    where = app.extensions["hrckg.store"].location
-    print(f"hrckg: serving the store at {where}; site at http://{args.host}:{args.port}/, SPARQL endpoint at "
+    location = app.extensions["hrckg.store"].location
+    where = f"at {location}" if location.path or location.remote else "in memory"
+    print(f"hrckg: serving the store {where}; site at http://{args.host}:{args.port}/, SPARQL endpoint at "
           f"http://{args.host}:{args.port}/sparql ({args.workers} workers x {args.threads} threads; Ctrl-C stops)",
           flush=True)
     run(app, args.host, args.port, args.workers, args.threads, access_log=args.access_log)
