@@ -7,6 +7,7 @@ project files that were deleted), so a start with nothing changed reads a few tr
 nothing. The manifest is ordinary data: anyone can ask which file and checksum a graph came from."""
 
 import gzip
+import io
 import hashlib
 import os
 import time
@@ -85,11 +86,6 @@ class _Reader:
             self.progress.advance(len(data))
         return data
 
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[:len(data)] = data
-        return len(data)
-
     def readable(self) -> bool:
         return True
 
@@ -106,13 +102,7 @@ def load_file(store, path: Path, graph_iri: str, progress: Progress | None = Non
         with open(path, "rb") as raw:
             reader = _Reader(raw, progress)
             stream = gzip.GzipFile(fileobj=reader) if path.suffix.lower() == ".gz" else reader
-            target = ox.NamedNode(graph_iri)
-            if isinstance(store, ox.Store):
-                if store.contains_named_graph(target):
-                    store.remove_graph(target)
-                store.bulk_load(input=stream, format=fmt, base_iri=path.resolve().as_uri(), to_graph=target)
-            else:
-                store.put_graph(target, stream, fmt, base_iri=path.resolve().as_uri())
+            _replace_graph(store, ox.NamedNode(graph_iri), stream, fmt, path.resolve().as_uri())
             while reader.read(_CHUNK):  # a parser may stop before the end (the hash covers every byte)
                 pass
         seconds = time.perf_counter() - started
@@ -199,24 +189,25 @@ def record(store, loaded: list[Loaded], dropped: list[str]) -> None:
     """Write the manifest entries of the loaded files, replacing older ones.
 
     No load time is kept: two servers loading the same files must serve the same bytes (downloads.py)."""
-    manifest = ox.NamedNode(MANIFEST_GRAPH)
-    kept = [q for q in store.quads_for_pattern(None, None, None, manifest)
-            if q.subject.value not in dropped and q.subject.value not in {item.graph_iri for item in loaded}]
-    quads = list(kept)
+    manifest, replaced = ox.NamedNode(MANIFEST_GRAPH), set(dropped) | {item.graph_iri for item in loaded}
+    triples = [q.triple for q in store.quads_for_pattern(None, None, None, manifest) if q.subject.value not in replaced]
     for item in loaded:
         subject = ox.NamedNode(item.graph_iri)
-        quads.append(ox.Quad(subject, _FILE_NAME, ox.Literal(_display_name(item.path)), manifest))
-        quads.append(ox.Quad(subject, _SHA256, ox.Literal(item.sha256), manifest))
-    replace_graph(store, manifest, quads)
+        triples.append(ox.Triple(subject, _FILE_NAME, ox.Literal(_display_name(item.path))))
+        triples.append(ox.Triple(subject, _SHA256, ox.Literal(item.sha256)))
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    _replace_graph(store, manifest, io.BytesIO(data), ox.RdfFormat.N_TRIPLES, None)
 
 
-def replace_graph(store, graph_name: ox.NamedNode, quads: list[ox.Quad]) -> None:
+def _replace_graph(store, target: ox.NamedNode, stream, fmt: ox.RdfFormat, base_iri: str | None) -> None:
+    """Replace a named graph with what stream holds: a bulk load into the embedded store (emptied
+    first), one Graph Store PUT into an external one."""
     if isinstance(store, ox.Store):
-        store.remove_graph(graph_name) if store.contains_named_graph(graph_name) else None
-        store.extend(quads)
+        if store.contains_named_graph(target):
+            store.remove_graph(target)
+        store.bulk_load(input=stream, format=fmt, base_iri=base_iri, to_graph=target)
     else:
-        store.put_graph(graph_name, ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES),
-                        ox.RdfFormat.N_TRIPLES)
+        store.put_graph(target, stream, fmt, base_iri=base_iri)
 
 
 def _display_name(path: Path) -> str:
